@@ -64,7 +64,11 @@ mod tests {
         let codes: std::collections::HashSet<String> =
             units.iter().map(|u| u.code.to_string()).collect();
         for u in users().unwrap() {
-            assert!(codes.contains(u.unit.as_str()), "user {} has unknown unit", u.username);
+            assert!(
+                codes.contains(u.unit.as_str()),
+                "user {} has unknown unit",
+                u.username
+            );
         }
         let catalog = catalog().unwrap();
         catalog.validate(|c| codes.contains(c)).unwrap();

@@ -43,4 +43,5 @@
 pub mod calendar;
 pub mod catalog;
 pub mod defaults;
+pub mod party;
 pub mod unit;

@@ -13,7 +13,8 @@ impl UnitCode {
     pub fn parse(s: &str) -> Result<Self, UnitError> {
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -190,7 +191,10 @@ pub fn check_tree(units: &[Unit]) -> Result<(), UnitError> {
         let mut seen = std::collections::HashSet::new();
         for u in units {
             if !seen.insert(&u.code) {
-                return Err(UnitError::UnknownValue(format!("重复的单位编码 {}", u.code)));
+                return Err(UnitError::UnknownValue(format!(
+                    "重复的单位编码 {}",
+                    u.code
+                )));
             }
         }
     }

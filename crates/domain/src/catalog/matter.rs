@@ -16,7 +16,8 @@ impl MatterCode {
         let s = s.trim();
         let ok = !s.is_empty()
             && s.len() <= 64
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if ok {
             Ok(Self(s.to_owned()))
         } else {
@@ -299,7 +300,11 @@ impl Matter {
             p.push(Problem::new(code, "事项名称", "不能为空"));
         }
         if !unit_exists(&self.unit) {
-            p.push(Problem::new(code, "责任单位", format!("单位“{}”不存在", self.unit)));
+            p.push(Problem::new(
+                code,
+                "责任单位",
+                format!("单位“{}”不存在", self.unit),
+            ));
         }
         if self.levels.is_empty() {
             p.push(Problem::new(code, "受理层级", "至少要有一个受理层级"));
@@ -324,7 +329,11 @@ impl Matter {
             }
             if let Some(u) = &s.unit {
                 if !unit_exists(u) {
-                    p.push(Problem::new(code, "办理环节", format!("环节“{}”的单位“{u}”不存在", s.name)));
+                    p.push(Problem::new(
+                        code,
+                        "办理环节",
+                        format!("环节“{}”的单位“{u}”不存在", s.name),
+                    ));
                 }
             }
         }
@@ -333,15 +342,24 @@ impl Matter {
             if m.name.trim().is_empty() {
                 p.push(Problem::new(code, "材料名称", "不能为空"));
             } else if !names.insert(m.name.as_str()) {
-                p.push(Problem::new(code, "材料名称", format!("材料“{}”重复", m.name)));
+                p.push(Problem::new(
+                    code,
+                    "材料名称",
+                    format!("材料“{}”重复", m.name),
+                ));
             }
             match &m.certificate {
                 Some(c) if !list.contains(c) => p.push(Problem::new(
                     code,
                     "证明编码",
-                    format!("材料“{}”要求的证明“{c}”不在证明事项清单上，清单之外一律不得索要证明", m.name),
+                    format!(
+                        "材料“{}”要求的证明“{c}”不在证明事项清单上，清单之外一律不得索要证明",
+                        m.name
+                    ),
                 )),
-                None if m.name.trim_end().ends_with("证明") && m.source == MaterialSource::Applicant => {
+                None if m.name.trim_end().ends_with("证明")
+                    && m.source == MaterialSource::Applicant =>
+                {
                     p.push(Problem::new(
                         code,
                         "证明编码",
@@ -352,8 +370,16 @@ impl Matter {
             }
         }
         if self.deficiency_allowed && !self.materials.iter().any(|m| !m.core) {
-            p.push(Problem::new(code, "容缺受理", "允许容缺受理的事项至少要有一项非核心材料"));
+            p.push(Problem::new(
+                code,
+                "容缺受理",
+                "允许容缺受理的事项至少要有一项非核心材料",
+            ));
         }
-        if p.is_empty() { Ok(()) } else { Err(CatalogError::Invalid(p)) }
+        if p.is_empty() {
+            Ok(())
+        } else {
+            Err(CatalogError::Invalid(p))
+        }
     }
 }

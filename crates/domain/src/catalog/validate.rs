@@ -15,7 +15,11 @@ pub struct Problem {
 impl Problem {
     /// A problem with `field` of entry `code`.
     pub fn new(code: &str, field: &str, message: impl Into<String>) -> Self {
-        Self { code: code.to_owned(), field: field.to_owned(), message: message.into() }
+        Self {
+            code: code.to_owned(),
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 

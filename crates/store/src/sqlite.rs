@@ -1,0 +1,483 @@
+//! The SQLite backend: one file in WAL mode, the default.
+
+use crate::catalog_rules::{Publish, check_import, check_matter, next_version};
+use crate::{ImportReport, MatterVersion, Result, Store, StoreError};
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use domain::calendar::YearArrangement;
+use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
+use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+mod embedded {
+    refinery::embed_migrations!("migrations/sqlite");
+}
+
+/// A SQLite database file.
+#[derive(Clone)]
+pub struct SqliteStore {
+    conn: Arc<Mutex<Connection>>,
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match &e {
+            rusqlite::Error::SqliteFailure(f, _)
+                if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+            {
+                StoreError::Conflict(e.to_string())
+            }
+            _ => StoreError::Backend(e.to_string()),
+        }
+    }
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("stored JSON does not parse: {e}"))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database file and migrates it.
+    pub async fn open(path: &Path) -> Result<Self> {
+        let path = path.to_owned();
+        let conn = tokio::task::spawn_blocking(move || -> Result<Connection> {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| {
+                    StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
+                })?;
+            }
+            let mut conn = Connection::open(&path)?;
+            conn.pragma_update(None, "journal_mode", "WAL")?;
+            conn.pragma_update(None, "synchronous", "NORMAL")?;
+            conn.pragma_update(None, "foreign_keys", "ON")?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            embedded::migrations::runner()
+                .run(&mut conn)
+                .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
+            Ok(conn)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))??;
+        Ok(Self {
+            conn: Arc::new(Mutex::new(conn)),
+        })
+    }
+
+    /// Runs `f` with the connection on a blocking thread.
+    async fn call<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut guard = conn
+                .lock()
+                .map_err(|_| StoreError::Backend("connection mutex poisoned".into()))?;
+            f(&mut guard)
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.to_string()))?
+    }
+
+    /// Runs `f` inside one immediate transaction, committed only if it succeeds.
+    async fn write<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
+    {
+        self.call(move |c| {
+            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let out = f(&tx)?;
+            tx.commit()?;
+            Ok(out)
+        })
+        .await
+    }
+}
+
+fn unit_codes(c: &Connection) -> Result<HashSet<String>> {
+    let mut st = c.prepare("SELECT code FROM units")?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn load_certificates(c: &Connection) -> Result<Vec<Certificate>> {
+    let mut st = c.prepare("SELECT code, name, issuer, basis FROM certificates ORDER BY code")?;
+    let rows = st.query_map([], |r| {
+        Ok(Certificate {
+            code: r.get(0)?,
+            name: r.get(1)?,
+            issuer: r.get(2)?,
+            basis: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn row_version(version: u32, published_at: DateTime<Utc>, body: &str) -> Result<MatterVersion> {
+    Ok(MatterVersion {
+        version,
+        published_at,
+        matter: serde_json::from_str(body).map_err(json_err)?,
+    })
+}
+
+fn latest(c: &Connection, code: &str) -> Result<Option<MatterVersion>> {
+    c.query_row(
+        "SELECT v.version, v.published_at, v.body FROM matters m
+         JOIN matter_versions v ON v.code = m.code AND v.version = m.version WHERE m.code = ?1",
+        [code],
+        |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, DateTime<Utc>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )
+    .optional()?
+    .map(|(v, at, body)| row_version(v, at, &body))
+    .transpose()
+}
+
+fn upsert_certificate(tx: &Transaction<'_>, c: &Certificate) -> Result<bool> {
+    let n = tx.execute(
+        "INSERT INTO certificates (code, name, issuer, basis) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, issuer = excluded.issuer, basis = excluded.basis
+         WHERE (certificates.name, certificates.issuer, certificates.basis) IS NOT (excluded.name, excluded.issuer, excluded.basis)",
+        params![c.code, c.name, c.issuer, c.basis],
+    )?;
+    Ok(n > 0)
+}
+
+/// Publishes `matter` inside `tx` once it has been validated.
+fn publish(
+    tx: &Transaction<'_>,
+    matter: &Matter,
+    now: DateTime<Utc>,
+) -> Result<(Publish, MatterVersion)> {
+    let current = latest(tx, matter.code.as_str())?;
+    let decision = next_version(current.as_ref().map(|v| (v.version, &v.matter)), matter);
+    let version = match decision {
+        Publish::Unchanged => {
+            return current
+                .map(|v| (decision, v))
+                .ok_or_else(|| StoreError::Backend("unchanged matter has no version".into()));
+        }
+        Publish::Version(v) => v,
+    };
+    let body = serde_json::to_string(matter).map_err(json_err)?;
+    tx.execute(
+        "INSERT INTO matter_versions (code, version, name, unit, category, body, published_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            matter.code.as_str(),
+            version,
+            matter.name,
+            matter.unit,
+            matter.category.as_str(),
+            body,
+            now
+        ],
+    )?;
+    tx.execute(
+        "INSERT INTO matters (code, version) VALUES (?1, ?2)
+         ON CONFLICT (code) DO UPDATE SET version = excluded.version",
+        params![matter.code.as_str(), version],
+    )?;
+    Ok((
+        decision,
+        MatterVersion {
+            version,
+            published_at: now,
+            matter: matter.clone(),
+        },
+    ))
+}
+
+fn import(tx: &Transaction<'_>, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport> {
+    check_import(catalog, &unit_codes(tx)?, &load_certificates(tx)?)?;
+    let mut report = ImportReport::default();
+    for c in &catalog.certificates {
+        report.certificates += usize::from(upsert_certificate(tx, c)?);
+    }
+    for m in &catalog.matters {
+        match publish(tx, m, now)? {
+            (Publish::Unchanged, _) => report.unchanged += 1,
+            (Publish::Version(1), _) => report.new_matters += 1,
+            (Publish::Version(_), _) => report.new_versions += 1,
+        }
+    }
+    Ok(report)
+}
+
+fn insert_unit(tx: &Transaction<'_>, u: &Unit) -> Result<()> {
+    let parent_kind: Option<String> = match &u.parent {
+        Some(p) => Some(
+            tx.query_row(
+                "SELECT kind FROM units WHERE code = ?1",
+                [p.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("上级单位 {p}")))?,
+        ),
+        None => None,
+    };
+    let parent_kind = parent_kind.as_deref().and_then(UnitKind::parse);
+    if !u.kind.may_sit_under(parent_kind) {
+        return Err(StoreError::Invalid(format!(
+            "单位“{}”不能隶属于该上级单位",
+            u.name
+        )));
+    }
+    tx.execute(
+        "INSERT INTO units (code, name, kind, parent, example) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             parent = excluded.parent, example = excluded.example",
+        params![
+            u.code.as_str(),
+            u.name,
+            u.kind.as_str(),
+            u.parent.as_ref().map(UnitCode::as_str),
+            u.example
+        ],
+    )?;
+    Ok(())
+}
+
+fn insert_user(tx: &Transaction<'_>, u: &User, now: DateTime<Utc>) -> Result<()> {
+    let known: Option<String> = tx
+        .query_row(
+            "SELECT code FROM units WHERE code = ?1",
+            [u.unit.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if known.is_none() {
+        return Err(StoreError::NotFound(format!("单位 {}", u.unit)));
+    }
+    tx.execute(
+        "INSERT INTO users (username, display_name, unit, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
+             unit = excluded.unit, role = excluded.role",
+        params![u.username, u.display_name, u.unit.as_str(), u.role.as_str(), now],
+    )?;
+    Ok(())
+}
+
+fn bad_enum(what: &str, v: &str) -> StoreError {
+    StoreError::Backend(format!("stored {what} `{v}` is not known"))
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn units(&self) -> Result<Vec<Unit>> {
+        self.call(|c| {
+            let mut st =
+                c.prepare("SELECT code, name, kind, parent, example FROM units ORDER BY code")?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get(4)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (code, name, kind, parent, example) = row?;
+                out.push(Unit {
+                    code: UnitCode::parse(&code).map_err(|e| StoreError::Backend(e.to_string()))?,
+                    name,
+                    kind: UnitKind::parse(&kind).ok_or_else(|| bad_enum("unit kind", &kind))?,
+                    parent: parent
+                        .map(|p| UnitCode::parse(&p))
+                        .transpose()
+                        .map_err(|e| StoreError::Backend(e.to_string()))?,
+                    example,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_unit(&self, unit: &Unit) -> Result<()> {
+        let unit = unit.clone();
+        self.write(move |tx| insert_unit(tx, &unit)).await
+    }
+
+    async fn users(&self) -> Result<Vec<User>> {
+        self.call(|c| {
+            let mut st = c.prepare(
+                "SELECT username, display_name, unit, role FROM users ORDER BY username",
+            )?;
+            let rows = st.query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (username, display_name, unit, role) = row?;
+                out.push(User {
+                    username,
+                    display_name,
+                    unit: UnitCode::parse(&unit).map_err(|e| StoreError::Backend(e.to_string()))?,
+                    role: Role::parse(&role).ok_or_else(|| bad_enum("role", &role))?,
+                });
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_user(&self, user: &User, now: DateTime<Utc>) -> Result<()> {
+        let user = user.clone();
+        self.write(move |tx| insert_user(tx, &user, now)).await
+    }
+
+    async fn calendar_years(&self) -> Result<Vec<YearArrangement>> {
+        self.call(|c| {
+            let mut st = c.prepare("SELECT arrangement FROM calendar_years ORDER BY year")?;
+            let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+            let mut out = Vec::new();
+            for row in rows {
+                out.push(serde_json::from_str(&row?).map_err(json_err)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_calendar_year(&self, year: &YearArrangement, now: DateTime<Utc>) -> Result<()> {
+        let body = serde_json::to_string(year).map_err(json_err)?;
+        let y = year.year;
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO calendar_years (year, arrangement, loaded_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (year) DO UPDATE SET arrangement = excluded.arrangement, loaded_at = excluded.loaded_at",
+                params![y, body, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn certificates(&self) -> Result<Vec<Certificate>> {
+        self.call(|c| load_certificates(c)).await
+    }
+
+    async fn matters(&self) -> Result<Vec<MatterVersion>> {
+        self.call(|c| {
+            let mut st = c.prepare(
+                "SELECT v.version, v.published_at, v.body FROM matters m
+                 JOIN matter_versions v ON v.code = m.code AND v.version = m.version ORDER BY m.code",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (v, at, body) = row?;
+                out.push(row_version(v, at, &body)?);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion> {
+        let code = code.clone();
+        self.call(move |c| {
+            let found = match version {
+                None => latest(c, code.as_str())?,
+                Some(v) => c
+                    .query_row(
+                        "SELECT version, published_at, body FROM matter_versions WHERE code = ?1 AND version = ?2",
+                        params![code.as_str(), v],
+                        |r| Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get::<_, String>(2)?)),
+                    )
+                    .optional()?
+                    .map(|(v, at, body)| row_version(v, at, &body))
+                    .transpose()?,
+            };
+            found.ok_or_else(|| StoreError::NotFound(format!("事项 {code}")))
+        })
+        .await
+    }
+
+    async fn matter_versions(&self, code: &MatterCode) -> Result<Vec<MatterVersion>> {
+        let code = code.clone();
+        self.call(move |c| {
+            let mut st = c.prepare(
+                "SELECT version, published_at, body FROM matter_versions WHERE code = ?1 ORDER BY version",
+            )?;
+            let rows = st.query_map([code.as_str()], |r| Ok((r.get::<_, u32>(0)?, r.get(1)?, r.get::<_, String>(2)?)))?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (v, at, body) = row?;
+                out.push(row_version(v, at, &body)?);
+            }
+            if out.is_empty() {
+                return Err(StoreError::NotFound(format!("事项 {code}")));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    async fn put_matter(&self, matter: &Matter, now: DateTime<Utc>) -> Result<MatterVersion> {
+        let matter = matter.clone();
+        self.write(move |tx| {
+            check_matter(&matter, &unit_codes(tx)?, &load_certificates(tx)?)?;
+            Ok(publish(tx, &matter, now)?.1)
+        })
+        .await
+    }
+
+    async fn import_catalog(&self, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport> {
+        let catalog = catalog.clone();
+        self.write(move |tx| import(tx, &catalog, now)).await
+    }
+
+    async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool> {
+        let data = crate::catalog_rules::Defaults::load()?;
+        self.write(move |tx| {
+            let done: Option<String> = tx
+                .query_row(
+                    "SELECT name FROM seed_state WHERE name = 'defaults'",
+                    [],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if done.is_some() {
+                return Ok(false);
+            }
+            for u in &data.units {
+                insert_unit(tx, u)?;
+            }
+            for u in &data.users {
+                insert_user(tx, u, now)?;
+            }
+            import(tx, &data.catalog, now)?;
+            tx.execute(
+                "INSERT INTO seed_state (name, seeded_at) VALUES ('defaults', ?1)",
+                params![now],
+            )?;
+            Ok(true)
+        })
+        .await
+    }
+}

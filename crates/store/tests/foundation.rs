@@ -1,0 +1,329 @@
+//! The foundation story on every configured backend: a fresh database gets
+//! the defaults once; the catalog is versioned, validated and imported
+//! atomically; loaded calendar years and units persist.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use domain::calendar::parse_arrangements;
+use domain::catalog::{
+    Catalog, CatalogError, Category, Certificate, Level, Material, MaterialSource, Matter,
+    MatterCode, OnlineDepth, WorkingDays,
+};
+use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
+use store::{StoreError, testing};
+
+fn at(day: u32) -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0)
+        .single()
+        .expect("valid instant")
+}
+
+fn matter(code: &str, promised: u32) -> Matter {
+    Matter {
+        code: MatterCode::parse(code).unwrap(),
+        name: "测试事项".into(),
+        category: Category::License,
+        unit: "qx".into(),
+        levels: vec![Level::City, Level::Town],
+        delegation: domain::catalog::Delegation::Direct,
+        statutory_limit: WorkingDays(20),
+        promised_limit: WorkingDays(promised),
+        limit_source: "（十三）".into(),
+        fee_charged: false,
+        fee_note: "不收费".into(),
+        legal_basis: "《中华人民共和国行政许可法》".into(),
+        materials: vec![
+            Material {
+                name: "申请书".into(),
+                required: true,
+                core: true,
+                source: MaterialSource::Applicant,
+                certificate: None,
+                note: String::new(),
+            },
+            Material {
+                name: "场地使用证明".into(),
+                required: false,
+                core: false,
+                source: MaterialSource::Applicant,
+                certificate: Some("T-1".into()),
+                note: String::new(),
+            },
+        ],
+        commitment_allowed: true,
+        deficiency_allowed: true,
+        online_depth: OnlineDepth::FullyOnline,
+        mobile: true,
+        self_service: false,
+        max_visits: 0,
+        agency: true,
+        steps: vec![],
+        keywords: vec!["测试".into()],
+        description: String::new(),
+    }
+}
+
+fn certificate(code: &str) -> Certificate {
+    Certificate {
+        code: code.into(),
+        name: "场地使用证明".into(),
+        issuer: "栖霞市自然资源和规划局".into(),
+        basis: "测试".into(),
+    }
+}
+
+#[tokio::test]
+async fn fresh_database_gets_defaults_once() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let units = s.units().await.unwrap();
+        let users = s.users().await.unwrap();
+        let catalog = s.catalog().await.unwrap();
+        let shipped = domain::defaults::catalog().unwrap();
+        assert!(
+            units.iter().any(|u| u.kind == UnitKind::County),
+            "{b}: the county is loaded"
+        );
+        assert_eq!(units.len(), domain::defaults::units().unwrap().len(), "{b}");
+        assert_eq!(
+            catalog.matters.len(),
+            shipped.matters.len(),
+            "{b}: every shipped matter is loaded"
+        );
+        assert_eq!(
+            catalog.certificates.len(),
+            shipped.certificates.len(),
+            "{b}"
+        );
+
+        // A second open of the same database (as a second command would) adds nothing.
+        let again = store::open(&db.url, at(2)).await.unwrap();
+        assert!(
+            !again.seed_defaults(at(2)).await.unwrap(),
+            "{b}: defaults load only once"
+        );
+        assert_eq!(again.units().await.unwrap().len(), units.len(), "{b}");
+        assert_eq!(again.users().await.unwrap().len(), users.len(), "{b}");
+        assert_eq!(
+            again.catalog().await.unwrap(),
+            catalog,
+            "{b}: nothing duplicated or changed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn editing_a_published_matter_makes_a_new_version() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        s.import_catalog(
+            &Catalog {
+                certificates: vec![certificate("T-1")],
+                matters: vec![],
+            },
+            at(1),
+        )
+        .await
+        .unwrap();
+        let code = MatterCode::parse("T-MATTER-1").unwrap();
+
+        let v1 = s.put_matter(&matter("T-MATTER-1", 5), at(1)).await.unwrap();
+        assert_eq!(v1.version, 1, "{b}");
+        let same = s.put_matter(&matter("T-MATTER-1", 5), at(2)).await.unwrap();
+        assert_eq!(same.version, 1, "{b}: an identical save writes nothing");
+
+        let v2 = s.put_matter(&matter("T-MATTER-1", 3), at(3)).await.unwrap();
+        assert_eq!(v2.version, 2, "{b}");
+        assert_eq!(
+            s.matter(&code, None).await.unwrap().matter.promised_limit,
+            WorkingDays(3),
+            "{b}"
+        );
+        let old = s.matter(&code, Some(1)).await.unwrap();
+        assert_eq!(
+            old.matter.promised_limit,
+            WorkingDays(5),
+            "{b}: version 1 never changes"
+        );
+        assert_eq!(old.published_at, at(1), "{b}");
+        let versions = s.matter_versions(&code).await.unwrap();
+        assert_eq!(
+            versions.iter().map(|v| v.version).collect::<Vec<_>>(),
+            vec![1, 2],
+            "{b}"
+        );
+        assert!(
+            matches!(s.matter(&code, Some(9)).await, Err(StoreError::NotFound(_))),
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_off_the_list_is_refused_and_nothing_is_written() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let before = s.catalog().await.unwrap();
+        let err = s
+            .put_matter(&matter("T-MATTER-2", 5), at(1))
+            .await
+            .unwrap_err();
+        let StoreError::Catalog(CatalogError::Invalid(problems)) = err else {
+            panic!("{b}: wrong error {err:?}")
+        };
+        assert!(
+            problems.iter().any(|p| p.field == "证明编码"
+                && p.message.contains("T-1")
+                && p.message.contains("不在证明事项清单")),
+            "{b}: {problems:?}"
+        );
+        assert_eq!(s.catalog().await.unwrap(), before, "{b}");
+
+        // A material named 证明 without a list code is refused too.
+        let mut m = matter("T-MATTER-2", 5);
+        m.materials[1].certificate = None;
+        assert!(
+            matches!(s.put_matter(&m, at(1)).await, Err(StoreError::Catalog(_))),
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_import_with_a_bad_matter_changes_nothing() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let before = s.catalog().await.unwrap();
+        let mut bad = matter("T-BAD", 30);
+        bad.unit = "no-such-unit".into();
+        let import = Catalog {
+            certificates: vec![certificate("T-1")],
+            matters: vec![matter("T-GOOD", 5), bad],
+        };
+        let err = s.import_catalog(&import, at(1)).await.unwrap_err();
+        let StoreError::Catalog(CatalogError::Invalid(problems)) = err else {
+            panic!("{b}: wrong error {err:?}")
+        };
+        let fields: Vec<_> = problems
+            .iter()
+            .filter(|p| p.code == "T-BAD")
+            .map(|p| p.field.as_str())
+            .collect();
+        assert!(
+            fields.contains(&"责任单位") && fields.contains(&"承诺时限"),
+            "{b}: every problem listed: {problems:?}"
+        );
+        assert_eq!(
+            s.catalog().await.unwrap(),
+            before,
+            "{b}: neither the certificate nor the good matter was written"
+        );
+
+        let good = Catalog {
+            certificates: vec![certificate("T-1")],
+            matters: vec![matter("T-GOOD", 5)],
+        };
+        let report = s.import_catalog(&good, at(2)).await.unwrap();
+        assert_eq!((report.certificates, report.new_matters), (1, 1), "{b}");
+        let report = s.import_catalog(&good, at(3)).await.unwrap();
+        assert_eq!(
+            (report.certificates, report.new_matters, report.unchanged),
+            (0, 0, 1),
+            "{b}: re-import is idempotent"
+        );
+    }
+}
+
+#[tokio::test]
+async fn loaded_calendar_years_units_and_users_persist() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let years = parse_arrangements(
+            r#"
+[[years]]
+year = 2027
+notice = "测试通知"
+makeup_workdays = [2027-02-06]
+[[years.holidays]]
+name = "春节"
+from = 2027-02-05
+to = 2027-02-05
+"#,
+        )
+        .unwrap();
+        s.put_calendar_year(&years[0], at(1)).await.unwrap();
+        s.put_calendar_year(&years[0], at(2)).await.unwrap();
+        assert_eq!(
+            s.calendar_years().await.unwrap(),
+            years,
+            "{b}: loading a year twice keeps one"
+        );
+        assert_eq!(
+            years[0].makeup_workdays,
+            vec![NaiveDate::from_ymd_opt(2027, 2, 6).unwrap()]
+        );
+
+        let town = s
+            .units()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.kind == UnitKind::Town)
+            .expect("a town");
+        let village = Unit {
+            code: UnitCode::parse("t-village").unwrap(),
+            name: "测试村".into(),
+            kind: UnitKind::Village,
+            parent: Some(town.code.clone()),
+            example: true,
+        };
+        s.put_unit(&village).await.unwrap();
+        let misplaced = Unit {
+            parent: Some(UnitCode::parse("qx").unwrap()),
+            ..village.clone()
+        };
+        assert!(
+            matches!(s.put_unit(&misplaced).await, Err(StoreError::Invalid(_))),
+            "{b}: a village sits under a town"
+        );
+        let user = User {
+            username: "t.clerk".into(),
+            display_name: "测试".into(),
+            unit: village.code.clone(),
+            role: Role::WindowClerk,
+        };
+        s.put_user(&user, at(1)).await.unwrap();
+        assert!(s.users().await.unwrap().contains(&user), "{b}");
+        let stray = User {
+            unit: UnitCode::parse("nowhere").unwrap(),
+            ..user
+        };
+        assert!(
+            matches!(
+                s.put_user(&stray, at(1)).await,
+                Err(StoreError::NotFound(_))
+            ),
+            "{b}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn published_versions_cannot_be_changed_even_behind_the_store() {
+    let db = testing::sqlite().await;
+    let one = Catalog {
+        certificates: vec![certificate("T-1")],
+        matters: vec![matter("T-MATTER-3", 5)],
+    };
+    db.store.import_catalog(&one, at(1)).await.unwrap();
+    let conn = rusqlite::Connection::open(&db.url).unwrap();
+    let err = conn
+        .execute("UPDATE matter_versions SET name = 'x'", [])
+        .unwrap_err();
+    assert!(err.to_string().contains("never change"), "{err}");
+    assert!(conn.execute("DELETE FROM matter_versions", []).is_err());
+}
