@@ -41,6 +41,7 @@
 //! | 全程网办 / 网上可办 / 窗口办理 | fully online / partly online / window only |
 
 pub mod calendar;
+pub mod case;
 pub mod catalog;
 pub mod defaults;
 pub mod party;

@@ -1,0 +1,176 @@
+//! The two clocks of a case (promised and statutory): deadlines in working
+//! days from acceptance, moved by suspensions, and the 正常 / 预警 / 超期
+//! status every page, list and export shows. Computed here and nowhere else.
+
+use super::{Case, SuspensionRecord};
+use crate::calendar::{Calendar, Suspension};
+use crate::catalog::WorkingDays;
+use crate::unit::labelled_enum;
+use chrono::{Days, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+labelled_enum! {
+    /// How a case stands against its time limit.
+    SlaStatus {
+        /// 正常: comfortably inside the limit.
+        Normal = "normal" / "正常",
+        /// 预警: most of the limit used.
+        Warning = "warning" / "预警",
+        /// 超期: past the deadline.
+        Overdue = "overdue" / "超期",
+    }
+}
+
+/// When a case turns 预警: when `min_days` working days or `percent` of the
+/// limit are left, whichever is more. A county sets its own; the default is
+/// one working day or 20%.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WarningRule {
+    /// Warn when at most this many working days are left.
+    pub min_days: u32,
+    /// …or when at most this percentage of the limit is left.
+    pub percent: u32,
+}
+
+impl Default for WarningRule {
+    fn default() -> Self {
+        Self {
+            min_days: 1,
+            percent: 20,
+        }
+    }
+}
+
+impl WarningRule {
+    /// Working days left at which a case of this limit turns 预警.
+    pub fn threshold(&self, limit: WorkingDays) -> u32 {
+        let share = (u64::from(limit.get()) * u64::from(self.percent)).div_ceil(100);
+        self.min_days.max(u32::try_from(share).unwrap_or(u32::MAX))
+    }
+}
+
+/// One clock of a case, as of a given day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct CaseClock {
+    /// The limit this clock counts against.
+    pub limit: WorkingDays,
+    /// Working days used, suspensions left out.
+    pub used: u32,
+    /// Working days left (0 once the deadline is reached or passed).
+    pub remaining: u32,
+    /// The last day to conclude on time, moved by suspensions.
+    pub deadline: NaiveDate,
+    /// The first day the case counts as 预警.
+    pub warn_from: NaiveDate,
+    /// True when the deadline lies in a year whose holidays are not loaded.
+    pub provisional: bool,
+    /// True while the case is suspended (the deadline moves day by day).
+    pub paused: bool,
+    /// 正常, 预警 or 超期; for a concluded case, whether it concluded in time.
+    pub status: SlaStatus,
+}
+
+fn as_calendar_suspensions(s: &[SuspensionRecord]) -> Vec<Suspension> {
+    s.iter()
+        .map(|s| Suspension {
+            from: s.from,
+            to: s.to,
+        })
+        .collect()
+}
+
+impl CaseClock {
+    /// The clock of a case accepted on `accepted` against `limit`, as of
+    /// `today` (or as of the day it concluded, if it has).
+    pub fn compute(
+        accepted: NaiveDate,
+        limit: WorkingDays,
+        suspensions: &[SuspensionRecord],
+        concluded_on: Option<NaiveDate>,
+        today: NaiveDate,
+        calendar: &Calendar,
+        rule: WarningRule,
+    ) -> CaseClock {
+        let end = concluded_on.unwrap_or(today);
+        let paused = concluded_on.is_none() && suspensions.last().is_some_and(|s| s.to.is_none());
+        let stops = as_calendar_suspensions(suspensions);
+        let used = calendar.clock(accepted, end, &stops);
+        // Working days inside suspensions after acceptance push the deadline back.
+        let elapsed = calendar.count_workdays(accepted + Days::new(1), end);
+        let suspended = elapsed.value.saturating_sub(used.value);
+        let deadline =
+            calendar.add_workdays(accepted, WorkingDays(limit.get().saturating_add(suspended)));
+        let threshold = rule.threshold(limit);
+        let warn_from = if limit.get() > threshold {
+            calendar
+                .add_workdays(accepted, WorkingDays(limit.get() - threshold + suspended))
+                .value
+        } else {
+            accepted
+        };
+        let status = if end > deadline.value {
+            SlaStatus::Overdue
+        } else if concluded_on.is_none() && end >= warn_from {
+            SlaStatus::Warning
+        } else {
+            SlaStatus::Normal
+        };
+        CaseClock {
+            limit,
+            used: used.value,
+            remaining: limit.get().saturating_sub(used.value),
+            deadline: deadline.value,
+            warn_from,
+            provisional: deadline.provisional || used.provisional,
+            paused,
+            status,
+        }
+    }
+}
+
+impl Case {
+    /// The promised-limit clock (承诺时限), once the case is accepted.
+    pub fn promised_clock(
+        &self,
+        today: NaiveDate,
+        calendar: &Calendar,
+        rule: WarningRule,
+    ) -> Option<CaseClock> {
+        self.clock_for(self.promised_limit, today, calendar, rule)
+    }
+
+    /// The statutory-limit clock (法定时限), once the case is accepted.
+    pub fn statutory_clock(
+        &self,
+        today: NaiveDate,
+        calendar: &Calendar,
+        rule: WarningRule,
+    ) -> Option<CaseClock> {
+        self.clock_for(self.statutory_limit, today, calendar, rule)
+    }
+
+    fn clock_for(
+        &self,
+        limit: WorkingDays,
+        today: NaiveDate,
+        calendar: &Calendar,
+        rule: WarningRule,
+    ) -> Option<CaseClock> {
+        let accepted = self.accepted_on?;
+        Some(CaseClock::compute(
+            accepted,
+            limit,
+            &self.suspensions,
+            self.concluded_on,
+            today,
+            calendar,
+            rule,
+        ))
+    }
+
+    /// A step's deadline: its own limit counted from the day its stage opened.
+    pub fn step_deadline(&self, index: usize, calendar: &Calendar) -> Option<NaiveDate> {
+        let step = self.steps.get(index)?;
+        Some(calendar.add_workdays(step.opened_on?, step.limit).value)
+    }
+}

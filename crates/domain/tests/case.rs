@@ -1,0 +1,527 @@
+//! The case state machine and its clocks, with no database.
+
+use chrono::{Days, NaiveDate};
+use domain::calendar::Calendar;
+use domain::case::{
+    Action, Applicant, Case, CaseError, CaseResult, CaseState, Channel, Commitment, Context,
+    DeliveryMethod, Effect, SlaStatus, SuspensionKind, WarningRule,
+};
+use domain::catalog::{
+    Category, Delegation, Level, Material, MaterialSource, Matter, MatterCode, OnlineDepth, Step,
+    WorkingDays,
+};
+use domain::party::CreditCode;
+use proptest::prelude::*;
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn material(name: &str, core: bool, certificate: Option<&str>) -> Material {
+    Material {
+        name: name.into(),
+        required: true,
+        core,
+        source: MaterialSource::Applicant,
+        certificate: certificate.map(Into::into),
+        note: String::new(),
+    }
+}
+
+/// A matter reviewed in parallel by two departments, then signed off.
+fn matter() -> Matter {
+    Matter {
+        code: MatterCode::parse("T-1").unwrap(),
+        name: "测试许可".into(),
+        category: Category::License,
+        unit: "zjj".into(),
+        levels: vec![Level::City],
+        delegation: Delegation::NotDelegated,
+        statutory_limit: WorkingDays(20),
+        promised_limit: WorkingDays(10),
+        limit_source: String::new(),
+        fee_charged: false,
+        fee_note: String::new(),
+        legal_basis: String::new(),
+        materials: vec![
+            material("申请书", true, None),
+            material("场地平面图", false, None),
+            material("无违法记录证明", false, Some("ZM-001")),
+        ],
+        commitment_allowed: true,
+        deficiency_allowed: true,
+        online_depth: OnlineDepth::FullyOnline,
+        mobile: true,
+        self_service: false,
+        max_visits: 0,
+        agency: false,
+        steps: vec![
+            Step {
+                stage: 1,
+                name: "规划审查".into(),
+                unit: Some("zrj".into()),
+                limit: WorkingDays(5),
+            },
+            Step {
+                stage: 1,
+                name: "消防审查".into(),
+                unit: Some("xf".into()),
+                limit: WorkingDays(5),
+            },
+            Step {
+                stage: 2,
+                name: "签发".into(),
+                unit: None,
+                limit: WorkingDays(2),
+            },
+        ],
+        keywords: vec![],
+        description: String::new(),
+    }
+}
+
+fn applicant() -> Applicant {
+    Applicant::Enterprise {
+        name: "栖霞市测试有限公司".into(),
+        credit_code: CreditCode::parse("91350100M000100Y43").unwrap(),
+        phone: String::new(),
+    }
+}
+
+struct Run {
+    case: Case,
+    matter: Matter,
+    cal: Calendar,
+}
+
+impl Run {
+    fn new(channel: Channel, on: &str) -> Run {
+        let matter = matter();
+        Run {
+            case: Case::open(channel, applicant(), &matter, 1, d(on)),
+            matter,
+            cal: Calendar::official(),
+        }
+    }
+
+    fn try_do(&self, on: &str, action: Action) -> Result<(Case, Vec<Effect>), CaseError> {
+        self.case.apply(
+            &action,
+            Context {
+                today: d(on),
+                matter: &self.matter,
+                calendar: &self.cal,
+            },
+        )
+    }
+
+    fn act(&mut self, on: &str, action: Action) -> Vec<Effect> {
+        let (case, effects) = self
+            .try_do(on, action.clone())
+            .unwrap_or_else(|e| panic!("{}: {e}", action.name()));
+        self.case = case;
+        effects
+    }
+
+    fn deadline(&self, on: &str) -> (NaiveDate, SlaStatus) {
+        let c = self
+            .case
+            .promised_clock(d(on), &self.cal, WarningRule::default())
+            .expect("accepted");
+        (c.deadline, c.status)
+    }
+}
+
+#[test]
+fn the_whole_story_across_the_national_day_holiday() {
+    let mut r = Run::new(Channel::Online, "2026-09-24");
+    assert_eq!(r.case.state, CaseState::Submitted);
+    assert!(
+        r.case
+            .promised_clock(d("2026-09-24"), &r.cal, WarningRule::default())
+            .is_none(),
+        "no clock before 受理"
+    );
+
+    // 容缺受理 on Friday 2026-09-25; 10 working days cross 国庆 (10-01..10-07, with 09-20 and 10-10 worked).
+    let effects = r.act(
+        "2026-09-25",
+        Action::AcceptWithDeficiency {
+            missing: vec!["场地平面图".into()],
+            supplement_by: d("2026-10-09"),
+            commitments: vec![Commitment {
+                material: "无违法记录证明".into(),
+                verify_by: d("2026-12-31"),
+            }],
+        },
+    );
+    assert!(effects.contains(&Effect::ClockStarted));
+    assert!(effects.contains(&Effect::Routed { unit: "zjj".into() }));
+    assert_eq!(r.case.state, CaseState::InReview);
+    // 09-28,29,30 (3), 10-08,09,10(Sat, worked),12,13,14,15 → the 10th working day is 10-15.
+    assert_eq!(
+        r.deadline("2026-09-25"),
+        (d("2026-10-15"), SlaStatus::Normal)
+    );
+
+    // Approving is refused while the 容缺 material is owed.
+    r.act(
+        "2026-09-28",
+        Action::CompleteStep {
+            step: 0,
+            opinion: "同意".into(),
+        },
+    );
+    assert!(
+        matches!(
+            r.try_do(
+                "2026-09-28",
+                Action::CompleteStep {
+                    step: 2,
+                    opinion: String::new()
+                }
+            ),
+            Err(CaseError::StepNotOpen(2))
+        ),
+        "stage 2 waits for stage 1"
+    );
+    let effects = r.act(
+        "2026-09-29",
+        Action::CompleteStep {
+            step: 1,
+            opinion: "同意".into(),
+        },
+    );
+    assert_eq!(
+        effects,
+        vec![Effect::StageOpened { stage: 2 }],
+        "both parallel steps done opens the next stage"
+    );
+    r.act(
+        "2026-09-29",
+        Action::Supplement {
+            materials: vec!["场地平面图".into()],
+        },
+    );
+
+    // Expert review from 09-30 to 10-09: working days 09-30, 10-08, 10-09 are not counted.
+    r.act(
+        "2026-09-30",
+        Action::Suspend {
+            kind: SuspensionKind::ExpertReview,
+            reason: "组织专家评审".into(),
+        },
+    );
+    assert!(
+        r.case
+            .promised_clock(d("2026-10-05"), &r.cal, WarningRule::default())
+            .unwrap()
+            .paused
+    );
+    r.act("2026-10-09", Action::Resume);
+    assert_eq!(
+        r.deadline("2026-10-09"),
+        (d("2026-10-20"), SlaStatus::Normal),
+        "three suspended working days move the deadline"
+    );
+    assert_eq!(
+        r.deadline("2026-10-19"),
+        (d("2026-10-20"), SlaStatus::Warning),
+        "the last two days (20% of 10) warn"
+    );
+
+    r.act(
+        "2026-10-19",
+        Action::CompleteStep {
+            step: 2,
+            opinion: "准予".into(),
+        },
+    );
+    r.act(
+        "2026-10-19",
+        Action::Decide {
+            approve: true,
+            reason: String::new(),
+        },
+    );
+    let effects = r.act(
+        "2026-10-20",
+        Action::Issue {
+            result: CaseResult::Electronic {
+                number: "DZ-1".into(),
+                licence: "电子许可证".into(),
+            },
+        },
+    );
+    assert!(effects.contains(&Effect::Concluded));
+    assert_eq!(r.case.concluded_on, Some(d("2026-10-20")));
+    assert_eq!(
+        r.deadline("2026-11-30"),
+        (d("2026-10-20"), SlaStatus::Normal),
+        "concluded on the deadline day: on time, and it stays so"
+    );
+    r.act(
+        "2026-10-21",
+        Action::Deliver {
+            method: DeliveryMethod::Electronic,
+        },
+    );
+    assert_eq!(r.case.state, CaseState::Delivered);
+    assert!(
+        r.try_do(
+            "2026-10-22",
+            Action::Withdraw {
+                reason: String::new()
+            }
+        )
+        .is_err()
+    );
+}
+
+#[test]
+fn illegal_actions_are_refused_and_change_nothing() {
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    let before = r.case.clone();
+    let err = r
+        .try_do(
+            "2026-03-02",
+            Action::Decide {
+                approve: true,
+                reason: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "illegal_transition");
+    assert!(err.to_string().contains("待预审"), "{err}");
+    assert_eq!(r.case, before);
+
+    let core = r.try_do(
+        "2026-03-02",
+        Action::AcceptWithDeficiency {
+            missing: vec!["申请书".into()],
+            supplement_by: d("2026-03-05"),
+            commitments: vec![],
+        },
+    );
+    assert_eq!(core.unwrap_err().code(), "core_material_missing");
+    let late = r.try_do(
+        "2026-03-02",
+        Action::AcceptWithDeficiency {
+            missing: vec!["场地平面图".into()],
+            supplement_by: d("2026-04-30"),
+            commitments: vec![],
+        },
+    );
+    assert_eq!(
+        late.unwrap_err().code(),
+        "supplement_date_out_of_range",
+        "no later than the promised limit"
+    );
+    let not_cert = r.try_do(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![Commitment {
+                material: "场地平面图".into(),
+                verify_by: d("2026-06-01"),
+            }],
+        },
+    );
+    assert_eq!(not_cert.unwrap_err().code(), "not_a_certificate");
+    assert_eq!(
+        r.try_do("2026-03-02", Action::NotAccept { reason: " ".into() })
+            .unwrap_err()
+            .code(),
+        "reason_required"
+    );
+
+    // 一次性告知 keeps the application open; the applicant comes back and it is accepted.
+    r.act(
+        "2026-03-02",
+        Action::NotifyOnce {
+            missing: vec!["申请书".into()],
+            note: String::new(),
+        },
+    );
+    assert_eq!(r.case.state, CaseState::Noticed);
+    assert_eq!(r.case.notice, vec!["申请书".to_string()]);
+    r.act(
+        "2026-03-04",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    assert_eq!(r.case.accepted_on, Some(d("2026-03-04")));
+    assert!(r.case.notice.is_empty());
+}
+
+#[test]
+fn a_supplement_not_made_in_time_is_a_broken_commitment() {
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.act(
+        "2026-03-02",
+        Action::AcceptWithDeficiency {
+            missing: vec!["场地平面图".into()],
+            supplement_by: d("2026-03-06"),
+            commitments: vec![],
+        },
+    );
+    assert_eq!(
+        r.try_do("2026-03-06", Action::FlagOverdueSupplement)
+            .unwrap_err()
+            .code(),
+        "supplement_not_overdue"
+    );
+    let effects = r.act("2026-03-07", Action::FlagOverdueSupplement);
+    assert_eq!(
+        effects,
+        vec![Effect::BrokenCommitment {
+            materials: vec!["场地平面图".into()],
+            due: d("2026-03-06")
+        }]
+    );
+    assert!(r.case.deficiency.as_ref().unwrap().broken);
+    assert!(
+        r.try_do("2026-03-08", Action::FlagOverdueSupplement)
+            .is_err(),
+        "flagged once"
+    );
+    let decide = r.try_do(
+        "2026-03-09",
+        Action::Decide {
+            approve: true,
+            reason: String::new(),
+        },
+    );
+    assert!(decide.is_err());
+}
+
+#[test]
+fn a_supplement_suspension_resumes_when_the_material_arrives() {
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.act(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    r.act(
+        "2026-03-03",
+        Action::Suspend {
+            kind: SuspensionKind::Supplement,
+            reason: "请补正场地平面图".into(),
+        },
+    );
+    assert_eq!(
+        r.try_do(
+            "2026-03-04",
+            Action::CompleteStep {
+                step: 0,
+                opinion: String::new()
+            }
+        )
+        .unwrap_err()
+        .code(),
+        "illegal_transition"
+    );
+    let effects = r.act(
+        "2026-03-05",
+        Action::Supplement {
+            materials: vec!["场地平面图".into()],
+        },
+    );
+    assert_eq!(effects, vec![Effect::ClockRestarted]);
+    assert_eq!(r.case.state, CaseState::InReview);
+}
+
+#[test]
+fn immediate_matters_warn_on_the_day_and_are_overdue_the_next() {
+    let mut r = Run::new(Channel::Window, "2026-03-06");
+    r.matter.promised_limit = WorkingDays(0);
+    r.case.promised_limit = WorkingDays(0);
+    r.act(
+        "2026-03-06",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    assert_eq!(
+        r.deadline("2026-03-06"),
+        (d("2026-03-06"), SlaStatus::Warning)
+    );
+    assert_eq!(
+        r.deadline("2026-03-07"),
+        (d("2026-03-06"), SlaStatus::Overdue),
+        "即办 not done by the end of the day"
+    );
+}
+
+#[test]
+fn warning_threshold_is_one_day_or_twenty_percent_whichever_is_more() {
+    let rule = WarningRule::default();
+    assert_eq!(rule.threshold(WorkingDays(0)), 1);
+    assert_eq!(rule.threshold(WorkingDays(3)), 1);
+    assert_eq!(rule.threshold(WorkingDays(10)), 2);
+    assert_eq!(rule.threshold(WorkingDays(11)), 3);
+    assert_eq!(rule.threshold(WorkingDays(100)), 20);
+}
+
+#[test]
+fn deadlines_beyond_the_loaded_years_are_provisional() {
+    let mut r = Run::new(Channel::Window, "2026-12-21");
+    r.act(
+        "2026-12-21",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    let c = r
+        .case
+        .promised_clock(d("2026-12-21"), &r.cal, WarningRule::default())
+        .unwrap();
+    assert!(c.provisional);
+    assert_eq!(
+        c.deadline,
+        d("2027-01-04"),
+        "weekends only: 2027-01-01 counts until 2027 is loaded"
+    );
+}
+
+fn day(offset: u64) -> NaiveDate {
+    d("2025-12-15") + Days::new(offset)
+}
+
+proptest! {
+    /// Over random timelines of suspensions: a suspension never brings the
+    /// deadline forward; the deadline is always a working day at or after the
+    /// unsuspended one; the status is 超期 exactly when today is past it.
+    #[test]
+    fn clocks_over_random_timelines(
+        accept in 0u64..60,
+        limit in 0u32..40,
+        gaps in proptest::collection::vec((1u64..15, 0u64..10), 0..4),
+        open_last in any::<bool>(),
+        look in 0u64..120,
+    ) {
+        let cal = Calendar::official();
+        let accepted = day(accept);
+        let mut suspensions = Vec::new();
+        let mut cursor = accepted;
+        for (i, (gap, len)) in gaps.iter().enumerate() {
+            let from = cursor + Days::new(*gap);
+            let to = if open_last && i + 1 == gaps.len() { None } else { Some(from + Days::new(*len)) };
+            suspensions.push(domain::case::SuspensionRecord { kind: SuspensionKind::ExpertReview, reason: "x".into(), from, to });
+            cursor = to.unwrap_or(from) + Days::new(1);
+        }
+        let today = cursor.max(accepted) + Days::new(look);
+        let rule = WarningRule::default();
+        let plain = domain::case::CaseClock::compute(accepted, WorkingDays(limit), &[], None, today, &cal, rule);
+        let moved = domain::case::CaseClock::compute(accepted, WorkingDays(limit), &suspensions, None, today, &cal, rule);
+        prop_assert!(moved.deadline >= plain.deadline);
+        prop_assert!(moved.used <= plain.used);
+        prop_assert!(cal.is_workday(moved.deadline).value || limit == 0);
+        prop_assert_eq!(moved.status == SlaStatus::Overdue, today > moved.deadline);
+        prop_assert!(moved.warn_from <= moved.deadline);
+        if today < moved.warn_from { prop_assert_eq!(moved.status, SlaStatus::Normal); }
+        if moved.status == SlaStatus::Normal { prop_assert!(moved.remaining > rule.threshold(WorkingDays(limit)) || today < moved.warn_from); }
+    }
+}
