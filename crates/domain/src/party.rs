@@ -89,10 +89,8 @@ impl CreditCode {
                 "机构类别代码应为 1–9 或大写字母（不含 I、O、S、V、Z）",
             ));
         }
-        for i in 2..8 {
-            if !chars[i].is_ascii_digit() {
-                return Err(bad(i, "登记管理机关行政区划码应为数字"));
-            }
+        if let Some(i) = (2..8).find(|&i| !chars[i].is_ascii_digit()) {
+            return Err(bad(i, "登记管理机关行政区划码应为数字"));
         }
         let mut sum = 0;
         for (i, (c, w)) in chars.iter().zip(CREDIT_WEIGHTS).enumerate() {

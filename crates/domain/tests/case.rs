@@ -1,4 +1,9 @@
 //! The case state machine and its clocks, with no database.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly on bad fixtures"
+)]
 
 use chrono::{Days, NaiveDate};
 use domain::calendar::Calendar;

@@ -1,6 +1,11 @@
 //! The foundation story on every configured backend: a fresh database gets
 //! the defaults once; the catalog is versioned, validated and imported
 //! atomically; loaded calendar years and units persist.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly on bad fixtures"
+)]
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use domain::calendar::parse_arrangements;

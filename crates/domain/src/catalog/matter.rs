@@ -327,14 +327,12 @@ impl Matter {
                     format!("环节“{}”的时限（{}）超过承诺时限", s.name, s.limit),
                 ));
             }
-            if let Some(u) = &s.unit {
-                if !unit_exists(u) {
-                    p.push(Problem::new(
-                        code,
-                        "办理环节",
-                        format!("环节“{}”的单位“{u}”不存在", s.name),
-                    ));
-                }
+            if let Some(u) = s.unit.as_ref().filter(|u| !unit_exists(u)) {
+                p.push(Problem::new(
+                    code,
+                    "办理环节",
+                    format!("环节“{}”的单位“{u}”不存在", s.name),
+                ));
             }
         }
         let mut names = std::collections::HashSet::new();

@@ -1,0 +1,50 @@
+//! `onewindow demo`: prepares the database with the default data and shows
+//! what a new user can try.
+
+use crate::config::Config;
+use clap::Args as ClapArgs;
+use std::process::ExitCode;
+
+/// Options of `onewindow demo`.
+#[derive(Debug, ClapArgs)]
+pub struct Args {}
+
+/// Opens (and on first use fills) the database, then prints what it holds.
+pub async fn run(config: &Config, _args: Args) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(config).await?;
+    let units = store.units().await?;
+    let users = store.users().await?;
+    let catalog = store.catalog().await?;
+    let cal = super::calendar::calendar(&*store).await?;
+    println!(
+        "onewindow 一窗通办 — 数据库：{}（{}）",
+        store::redact_url(&config.database()),
+        store.backend()
+    );
+    println!(
+        "单位 {} 个，用户 {} 个，事项 {} 个，证明事项清单 {} 项",
+        units.len(),
+        users.len(),
+        catalog.matters.len(),
+        catalog.certificates.len()
+    );
+    let years = cal.years();
+    if let (Some(first), Some(last)) = (years.first(), years.last()) {
+        println!("工作日历：已载入 {first}–{last} 年的法定节假日安排");
+    }
+    println!("\n演示账号：");
+    for u in &users {
+        println!(
+            "  {:<20} {:<10} {}（{}）",
+            u.username,
+            u.display_name,
+            u.role.label_zh(),
+            u.unit
+        );
+    }
+    println!("\n试试：");
+    println!("  onewindow catalog search 营业执照");
+    println!("  onewindow calendar add 2026-09-30 3");
+    println!("  onewindow catalog export 目录.xlsx");
+    Ok(ExitCode::SUCCESS)
+}
