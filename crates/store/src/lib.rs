@@ -3,14 +3,22 @@
 //! (`migrations/sqlite`, `migrations/postgres`); opening a store migrates it
 //! and, on a fresh database, loads the default units, users and catalog.
 
+pub mod audit;
+mod cases;
 mod catalog_rules;
 mod postgres;
 mod sqlite;
 pub mod testing;
 
+pub use cases::{
+    Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
+    SlaCounts, Visit,
+};
+
 use async_trait::async_trait;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::YearArrangement;
+use domain::case::SlaStatus;
 use domain::catalog::{Catalog, CatalogError, Certificate, Matter, MatterCode};
 use domain::unit::{Unit, User};
 use serde::Serialize;
@@ -84,7 +92,12 @@ pub trait Store: Send + Sync {
     /// Calendar years an admin has loaded (they override the shipped ones).
     async fn calendar_years(&self) -> Result<Vec<YearArrangement>>;
     /// Stores a year's arrangement, replacing a loaded one of the same year.
-    async fn put_calendar_year(&self, year: &YearArrangement, now: DateTime<Utc>) -> Result<()>;
+    async fn put_calendar_year(
+        &self,
+        year: &YearArrangement,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
 
     /// The certificate list, ordered by code.
     async fn certificates(&self) -> Result<Vec<Certificate>>;
@@ -97,14 +110,81 @@ pub trait Store: Send + Sync {
     /// Publishes a matter: a new version when it differs from the newest,
     /// nothing when it is the same. Refused, with every problem listed, when
     /// it breaks a rule or asks for a certificate not on the list.
-    async fn put_matter(&self, matter: &Matter, now: DateTime<Utc>) -> Result<MatterVersion>;
+    async fn put_matter(
+        &self,
+        matter: &Matter,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<MatterVersion>;
     /// Adds or changes certificate-list entries and publishes matters, all in
     /// one transaction: either everything is valid and written, or nothing is.
-    async fn import_catalog(&self, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport>;
+    async fn import_catalog(
+        &self,
+        catalog: &Catalog,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport>;
 
     /// Loads the default units, users and catalog, once per database.
     /// Returns `false` when they were already loaded.
     async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool>;
+
+    /// Stores a new case with its first timeline entry and audit record. With
+    /// an idempotency key already used by the same user, stores nothing and
+    /// returns the case that key made (`false` = replayed).
+    async fn create_case(&self, new: &NewCase) -> Result<(CaseRecord, bool)>;
+    /// Stores a change to a case, its timeline entry, its audit record and
+    /// the broken-commitment records its effects call for, in one
+    /// transaction. `Conflict` when the case changed since `expected_version`.
+    async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
+    /// One case by id.
+    async fn case(&self, id: i64) -> Result<CaseRecord>;
+    /// One case by its receipt number.
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
+    /// A case's timeline, oldest first.
+    async fn case_events(&self, id: i64) -> Result<Vec<CaseEvent>>;
+    /// Cases matching a filter, by deadline (soonest first, undated last), then id.
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>>;
+    /// A unit's inbox: cases it holds a step of (or must issue), by deadline.
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<CaseRecord>>;
+    /// Running cases by SLA status as of `today`, for one unit or all.
+    async fn sla_counts(&self, today: NaiveDate, unit: Option<&str>) -> Result<SlaCounts>;
+    /// Accepted-with-deficiency cases still owing materials whose date has passed.
+    async fn overdue_supplements(&self, today: NaiveDate) -> Result<Vec<i64>>;
+    /// Broken 容缺 commitments, newest first.
+    async fn broken_commitments(&self) -> Result<Vec<BrokenCommitment>>;
+    /// Records a window visit (每事必接).
+    async fn record_visit(&self, visit: &Visit) -> Result<i64>;
+    /// Window visits of a hall unit, newest first.
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<Visit>>;
+
+    /// Stores an API token's hash for a user.
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The user an API token's hash belongs to.
+    async fn user_by_token(&self, token_hash: &str) -> Result<User>;
+
+    /// The audit log from `after_seq` on, at most `limit` records.
+    async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;
+    /// The stored head of the audit chain (newest seq and hash).
+    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
+
+    /// Walks the whole audit chain and names the first record not as written.
+    async fn verify_audit(&self) -> Result<audit::AuditReport> {
+        let mut verifier = audit::Verifier::new(self.audit_head().await?);
+        let mut after = 0;
+        loop {
+            let page = self.audit_records(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            page.iter().for_each(|r| verifier.feed(r));
+        }
+        Ok(verifier.finish())
+    }
 
     /// The whole current catalog: the certificate list and newest matters.
     async fn catalog(&self) -> Result<Catalog> {
@@ -151,5 +231,24 @@ pub fn redact_url(url: &str) -> String {
             }
         }
         _ => url.to_owned(),
+    }
+}
+
+/// The 受理编号 printed on notices: QX, the submission date and the case id,
+/// e.g. QX2026092500000012. Unique because the id is.
+pub fn receipt_number(submitted_on: NaiveDate, id: i64) -> String {
+    format!("QX{}{id:08}", submitted_on.format("%Y%m%d"))
+}
+
+/// The SQL condition (the same on both backends) for an SLA status as of
+/// the day bound at placeholder `today`.
+pub(crate) fn sla_condition(sla: SlaStatus, today: &str) -> String {
+    let open = "c.deadline IS NOT NULL AND c.concluded_on IS NULL";
+    match sla {
+        SlaStatus::Overdue => format!("{open} AND c.deadline < {today}"),
+        SlaStatus::Warning => {
+            format!("{open} AND c.deadline >= {today} AND c.warn_from <= {today}")
+        }
+        SlaStatus::Normal => format!("{open} AND c.warn_from > {today}"),
     }
 }

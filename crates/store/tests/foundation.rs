@@ -14,7 +14,7 @@ use domain::catalog::{
     MatterCode, OnlineDepth, WorkingDays,
 };
 use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
-use store::{StoreError, testing};
+use store::{Actor, StoreError, testing};
 
 fn at(day: u32) -> chrono::DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 3, day, 9, 0, 0)
@@ -127,18 +127,28 @@ async fn editing_a_published_matter_makes_a_new_version() {
                 certificates: vec![certificate("T-1")],
                 matters: vec![],
             },
+            &Actor::system(),
             at(1),
         )
         .await
         .unwrap();
         let code = MatterCode::parse("T-MATTER-1").unwrap();
 
-        let v1 = s.put_matter(&matter("T-MATTER-1", 5), at(1)).await.unwrap();
+        let v1 = s
+            .put_matter(&matter("T-MATTER-1", 5), &Actor::system(), at(1))
+            .await
+            .unwrap();
         assert_eq!(v1.version, 1, "{b}");
-        let same = s.put_matter(&matter("T-MATTER-1", 5), at(2)).await.unwrap();
+        let same = s
+            .put_matter(&matter("T-MATTER-1", 5), &Actor::system(), at(2))
+            .await
+            .unwrap();
         assert_eq!(same.version, 1, "{b}: an identical save writes nothing");
 
-        let v2 = s.put_matter(&matter("T-MATTER-1", 3), at(3)).await.unwrap();
+        let v2 = s
+            .put_matter(&matter("T-MATTER-1", 3), &Actor::system(), at(3))
+            .await
+            .unwrap();
         assert_eq!(v2.version, 2, "{b}");
         assert_eq!(
             s.matter(&code, None).await.unwrap().matter.promised_limit,
@@ -172,7 +182,7 @@ async fn a_certificate_off_the_list_is_refused_and_nothing_is_written() {
         let b = s.backend();
         let before = s.catalog().await.unwrap();
         let err = s
-            .put_matter(&matter("T-MATTER-2", 5), at(1))
+            .put_matter(&matter("T-MATTER-2", 5), &Actor::system(), at(1))
             .await
             .unwrap_err();
         let StoreError::Catalog(CatalogError::Invalid(problems)) = err else {
@@ -190,7 +200,10 @@ async fn a_certificate_off_the_list_is_refused_and_nothing_is_written() {
         let mut m = matter("T-MATTER-2", 5);
         m.materials[1].certificate = None;
         assert!(
-            matches!(s.put_matter(&m, at(1)).await, Err(StoreError::Catalog(_))),
+            matches!(
+                s.put_matter(&m, &Actor::system(), at(1)).await,
+                Err(StoreError::Catalog(_))
+            ),
             "{b}"
         );
     }
@@ -208,7 +221,10 @@ async fn an_import_with_a_bad_matter_changes_nothing() {
             certificates: vec![certificate("T-1")],
             matters: vec![matter("T-GOOD", 5), bad],
         };
-        let err = s.import_catalog(&import, at(1)).await.unwrap_err();
+        let err = s
+            .import_catalog(&import, &Actor::system(), at(1))
+            .await
+            .unwrap_err();
         let StoreError::Catalog(CatalogError::Invalid(problems)) = err else {
             panic!("{b}: wrong error {err:?}")
         };
@@ -231,9 +247,15 @@ async fn an_import_with_a_bad_matter_changes_nothing() {
             certificates: vec![certificate("T-1")],
             matters: vec![matter("T-GOOD", 5)],
         };
-        let report = s.import_catalog(&good, at(2)).await.unwrap();
+        let report = s
+            .import_catalog(&good, &Actor::system(), at(2))
+            .await
+            .unwrap();
         assert_eq!((report.certificates, report.new_matters), (1, 1), "{b}");
-        let report = s.import_catalog(&good, at(3)).await.unwrap();
+        let report = s
+            .import_catalog(&good, &Actor::system(), at(3))
+            .await
+            .unwrap();
         assert_eq!(
             (report.certificates, report.new_matters, report.unchanged),
             (0, 0, 1),
@@ -260,8 +282,12 @@ to = 2027-02-05
 "#,
         )
         .unwrap();
-        s.put_calendar_year(&years[0], at(1)).await.unwrap();
-        s.put_calendar_year(&years[0], at(2)).await.unwrap();
+        s.put_calendar_year(&years[0], &Actor::system(), at(1))
+            .await
+            .unwrap();
+        s.put_calendar_year(&years[0], &Actor::system(), at(2))
+            .await
+            .unwrap();
         assert_eq!(
             s.calendar_years().await.unwrap(),
             years,
@@ -324,7 +350,10 @@ async fn published_versions_cannot_be_changed_even_behind_the_store() {
         certificates: vec![certificate("T-1")],
         matters: vec![matter("T-MATTER-3", 5)],
     };
-    db.store.import_catalog(&one, at(1)).await.unwrap();
+    db.store
+        .import_catalog(&one, &Actor::system(), at(1))
+        .await
+        .unwrap();
     let conn = rusqlite::Connection::open(&db.url).unwrap();
     let err = conn
         .execute("UPDATE matter_versions SET name = 'x'", [])

@@ -87,7 +87,9 @@ pub async fn run(config: &Config, cmd: Command) -> anyhow::Result<ExitCode> {
                 cal = cal.with_year(y.clone())?;
             }
             for y in &years {
-                store.put_calendar_year(y, Utc::now()).await?;
+                store
+                    .put_calendar_year(y, &super::cli_actor(), Utc::now())
+                    .await?;
                 println!("已载入 {} 年节假日安排：{}", y.year, y.notice);
             }
         }

@@ -118,7 +118,10 @@ async fn import(store: &dyn store::Store, file: &std::path::Path) -> anyhow::Res
             return Ok(ExitCode::FAILURE);
         }
     };
-    match store.import_catalog(&catalog, Utc::now()).await {
+    match store
+        .import_catalog(&catalog, &super::cli_actor(), Utc::now())
+        .await
+    {
         Ok(r) => {
             println!(
                 "导入完成：新增事项 {}，新版本 {}，未变化 {}，证明事项 {} 项有变化",

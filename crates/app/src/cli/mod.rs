@@ -75,6 +75,18 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>
         .map_err(|e| anyhow::anyhow!("无法打开数据库 {}：{e}", store::redact_url(&url)))
 }
 
+/// Who a change made at the terminal is attributed to in the audit log:
+/// the operating-system user, acting for the county.
+pub(crate) fn cli_actor() -> store::Actor {
+    let who = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    store::Actor {
+        username: format!("cli:{who}"),
+        unit: "qx".into(),
+    }
+}
+
 /// Runs the command line and turns the outcome into an exit code; errors are
 /// printed in Chinese for the person at the terminal.
 pub fn main(cli: Cli) -> ExitCode {

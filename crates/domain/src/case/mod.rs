@@ -73,3 +73,24 @@ pub struct Case {
     #[serde(default)]
     pub concluded_on: Option<NaiveDate>,
 }
+
+impl Case {
+    /// The units whose inbox holds the case now: those with an open step
+    /// while it is in review or suspended; the responsible unit while its
+    /// result is to be issued or delivered; none once it is over.
+    pub fn holders(&self) -> Vec<String> {
+        let mut units: Vec<String> = match self.state {
+            CaseState::InReview | CaseState::Suspended => self
+                .steps
+                .iter()
+                .filter(|s| s.opened_on.is_some() && s.done_on.is_none())
+                .map(|s| s.unit.clone())
+                .collect(),
+            CaseState::Approved | CaseState::Issued => vec![self.unit.clone()],
+            _ => vec![],
+        };
+        units.sort();
+        units.dedup();
+        units
+    }
+}

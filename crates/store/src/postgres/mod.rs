@@ -1,8 +1,9 @@
 //! The PostgreSQL backend, for when one machine's SQLite file is not enough.
 
 use crate::catalog_rules::{Defaults, Publish, check_import, check_matter, next_version};
-use crate::{ImportReport, MatterVersion, Result, Store, StoreError};
+use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
+use cases::{append_audit, entry};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
@@ -12,6 +13,8 @@ use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
 use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
 use std::collections::HashSet;
 use tokio_postgres::Row;
+
+mod cases;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -150,6 +153,7 @@ async fn latest(c: &impl GenericClient, code: &str) -> Result<Option<MatterVersi
 async fn publish(
     tx: &Transaction<'_>,
     matter: &Matter,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Publish, MatterVersion)> {
     // Lock the matter's head row so two publishers cannot pick the same version.
@@ -190,6 +194,26 @@ async fn publish(
         &[&matter.code.as_str(), &v],
     )
     .await?;
+    let before = current
+        .as_ref()
+        .map(|v| serde_json::to_string(&v.matter))
+        .transpose()
+        .map_err(json_err)?;
+    let after = serde_json::to_string(matter).map_err(json_err)?;
+    let action = format!("publish v{version}");
+    append_audit(
+        tx,
+        &entry(
+            actor,
+            "matter",
+            matter.code.as_str(),
+            &action,
+            before,
+            Some(after),
+        ),
+        now,
+    )
+    .await?;
     Ok((
         decision,
         MatterVersion {
@@ -203,6 +227,7 @@ async fn publish(
 async fn import(
     tx: &Transaction<'_>,
     catalog: &Catalog,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<ImportReport> {
     check_import(
@@ -212,6 +237,18 @@ async fn import(
     )?;
     let mut report = ImportReport::default();
     for c in &catalog.certificates {
+        let before = tx
+            .query_opt(
+                "SELECT code, name, issuer, basis FROM certificates WHERE code = $1",
+                &[&c.code],
+            )
+            .await?
+            .map(|r| Certificate {
+                code: r.get(0),
+                name: r.get(1),
+                issuer: r.get(2),
+                basis: r.get(3),
+            });
         let n = tx
             .execute(
                 "INSERT INTO certificates (code, name, issuer, basis) VALUES ($1, $2, $3, $4)
@@ -221,10 +258,20 @@ async fn import(
                 &[&c.code, &c.name, &c.issuer, &c.basis],
             )
             .await?;
+        if n > 0 {
+            let json = |c: &Certificate| serde_json::to_string(c).map_err(json_err);
+            let before = before.as_ref().map(json).transpose()?;
+            append_audit(
+                tx,
+                &entry(actor, "certificate", &c.code, "put", before, Some(json(c)?)),
+                now,
+            )
+            .await?;
+        }
         report.certificates += usize::from(n > 0);
     }
     for m in &catalog.matters {
-        match publish(tx, m, now).await? {
+        match publish(tx, m, actor, now).await? {
             (Publish::Unchanged, _) => report.unchanged += 1,
             (Publish::Version(1), _) => report.new_matters += 1,
             (Publish::Version(_), _) => report.new_versions += 1,
@@ -365,17 +412,39 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn put_calendar_year(&self, year: &YearArrangement, now: DateTime<Utc>) -> Result<()> {
+    async fn put_calendar_year(
+        &self,
+        year: &YearArrangement,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let body = serde_json::to_value(year).map_err(json_err)?;
-        let client = self.pool.get().await?;
-        client
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let before = tx
+            .query_opt(
+                "SELECT arrangement FROM calendar_years WHERE year = $1",
+                &[&year.year],
+            )
+            .await?
+            .map(|r| r.get::<_, serde_json::Value>(0).to_string());
+        let who = entry(
+            actor,
+            "calendar",
+            &year.year.to_string(),
+            "load",
+            before,
+            Some(body.to_string()),
+        );
+        append_audit(&tx, &who, now).await?;
+        tx
             .execute(
                 "INSERT INTO calendar_years (year, arrangement, loaded_at) VALUES ($1, $2, $3)
                  ON CONFLICT (year) DO UPDATE SET arrangement = excluded.arrangement, loaded_at = excluded.loaded_at",
                 &[&year.year, &body, &now],
             )
             .await?;
-        Ok(())
+        Ok(tx.commit().await?)
     }
 
     async fn certificates(&self) -> Result<Vec<Certificate>> {
@@ -420,7 +489,12 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
-    async fn put_matter(&self, matter: &Matter, now: DateTime<Utc>) -> Result<MatterVersion> {
+    async fn put_matter(
+        &self,
+        matter: &Matter,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<MatterVersion> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
         check_matter(
@@ -428,17 +502,129 @@ impl Store for PostgresStore {
             &unit_codes(&tx).await?,
             &load_certificates(&tx).await?,
         )?;
-        let (_, v) = publish(&tx, matter, now).await?;
+        let (_, v) = publish(&tx, matter, actor, now).await?;
         tx.commit().await?;
         Ok(v)
     }
 
-    async fn import_catalog(&self, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport> {
+    async fn import_catalog(
+        &self,
+        catalog: &Catalog,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let report = import(&tx, catalog, now).await?;
+        let report = import(&tx, catalog, actor, now).await?;
         tx.commit().await?;
         Ok(report)
+    }
+
+    async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = cases::create(&tx, new).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn update_case(&self, update: &crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = cases::update(&tx, update).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
+        cases::load_case(&self.pool.get().await?, id, false).await
+    }
+
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
+        cases::load_by_receipt(&self.pool.get().await?, receipt_no).await
+    }
+
+    async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
+        cases::events(&self.pool.get().await?, id).await
+    }
+
+    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
+        cases::list(&self.pool.get().await?, filter).await
+    }
+
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<crate::CaseRecord>> {
+        cases::inbox(&self.pool.get().await?, unit, limit, offset).await
+    }
+
+    async fn sla_counts(
+        &self,
+        today: chrono::NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<crate::SlaCounts> {
+        cases::sla_counts(&self.pool.get().await?, today, unit).await
+    }
+
+    async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
+        cases::overdue_supplements(&self.pool.get().await?, today).await
+    }
+
+    async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
+        cases::broken_commitments(&self.pool.get().await?).await
+    }
+
+    async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
+        cases::record_visit(&self.pool.get().await?, visit).await
+    }
+
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
+        cases::visits(&self.pool.get().await?, unit, limit).await
+    }
+
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO api_tokens (token_hash, username, created_at) VALUES ($1, $2, $3)",
+                &[&token_hash, &username, &now],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<User> {
+        let client = self.pool.get().await?;
+        let row = client
+            .query_opt(
+                "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
+                 JOIN users u ON u.username = t.username WHERE t.token_hash = $1",
+                &[&token_hash],
+            )
+            .await?
+            .ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
+        let role: &str = row.get(3);
+        Ok(User {
+            username: row.get(0),
+            display_name: row.get(1),
+            unit: UnitCode::parse(row.get(2)).map_err(backend)?,
+            role: Role::parse(role).ok_or_else(|| bad_enum("role", role))?,
+        })
+    }
+
+    async fn audit_records(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditRecord>> {
+        cases::audit_records(&self.pool.get().await?, after_seq, limit).await
+    }
+
+    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        cases::audit_head(&self.pool.get().await?).await
     }
 
     async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool> {
@@ -460,7 +646,7 @@ impl Store for PostgresStore {
         for u in &data.users {
             insert_user(&tx, u, now).await?;
         }
-        import(&tx, &data.catalog, now).await?;
+        import(&tx, &data.catalog, &Actor::system(), now).await?;
         tx.execute(
             "INSERT INTO seed_state (name, seeded_at) VALUES ('defaults', $1)",
             &[&now],

@@ -1,8 +1,9 @@
 //! The SQLite backend: one file in WAL mode, the default.
 
 use crate::catalog_rules::{Publish, check_import, check_matter, next_version};
-use crate::{ImportReport, MatterVersion, Result, Store, StoreError};
+use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
+use cases::{append_audit, entry};
 use chrono::{DateTime, Utc};
 use domain::calendar::YearArrangement;
 use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
@@ -11,6 +12,8 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
+
+mod cases;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -144,13 +147,41 @@ fn latest(c: &Connection, code: &str) -> Result<Option<MatterVersion>> {
     .transpose()
 }
 
-fn upsert_certificate(tx: &Transaction<'_>, c: &Certificate) -> Result<bool> {
+fn upsert_certificate(
+    tx: &Transaction<'_>,
+    c: &Certificate,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let before: Option<Certificate> = tx
+        .query_row(
+            "SELECT code, name, issuer, basis FROM certificates WHERE code = ?1",
+            [&c.code],
+            |r| {
+                Ok(Certificate {
+                    code: r.get(0)?,
+                    name: r.get(1)?,
+                    issuer: r.get(2)?,
+                    basis: r.get(3)?,
+                })
+            },
+        )
+        .optional()?;
     let n = tx.execute(
         "INSERT INTO certificates (code, name, issuer, basis) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (code) DO UPDATE SET name = excluded.name, issuer = excluded.issuer, basis = excluded.basis
          WHERE (certificates.name, certificates.issuer, certificates.basis) IS NOT (excluded.name, excluded.issuer, excluded.basis)",
         params![c.code, c.name, c.issuer, c.basis],
     )?;
+    if n > 0 {
+        let json = |c: &Certificate| serde_json::to_string(c).map_err(json_err);
+        let before = before.as_ref().map(json).transpose()?;
+        append_audit(
+            tx,
+            &entry(actor, "certificate", &c.code, "put", before, Some(json(c)?)),
+            now,
+        )?;
+    }
     Ok(n > 0)
 }
 
@@ -158,6 +189,7 @@ fn upsert_certificate(tx: &Transaction<'_>, c: &Certificate) -> Result<bool> {
 fn publish(
     tx: &Transaction<'_>,
     matter: &Matter,
+    actor: &Actor,
     now: DateTime<Utc>,
 ) -> Result<(Publish, MatterVersion)> {
     let current = latest(tx, matter.code.as_str())?;
@@ -189,6 +221,25 @@ fn publish(
          ON CONFLICT (code) DO UPDATE SET version = excluded.version",
         params![matter.code.as_str(), version],
     )?;
+    let before = current
+        .as_ref()
+        .map(|v| serde_json::to_string(&v.matter))
+        .transpose()
+        .map_err(json_err)?;
+    let after = serde_json::to_string(matter).map_err(json_err)?;
+    let action = format!("publish v{version}");
+    append_audit(
+        tx,
+        &entry(
+            actor,
+            "matter",
+            matter.code.as_str(),
+            &action,
+            before,
+            Some(after),
+        ),
+        now,
+    )?;
     Ok((
         decision,
         MatterVersion {
@@ -199,14 +250,19 @@ fn publish(
     ))
 }
 
-fn import(tx: &Transaction<'_>, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport> {
+fn import(
+    tx: &Transaction<'_>,
+    catalog: &Catalog,
+    actor: &Actor,
+    now: DateTime<Utc>,
+) -> Result<ImportReport> {
     check_import(catalog, &unit_codes(tx)?, &load_certificates(tx)?)?;
     let mut report = ImportReport::default();
     for c in &catalog.certificates {
-        report.certificates += usize::from(upsert_certificate(tx, c)?);
+        report.certificates += usize::from(upsert_certificate(tx, c, actor, now)?);
     }
     for m in &catalog.matters {
-        match publish(tx, m, now)? {
+        match publish(tx, m, actor, now)? {
             (Publish::Unchanged, _) => report.unchanged += 1,
             (Publish::Version(1), _) => report.new_matters += 1,
             (Publish::Version(_), _) => report.new_versions += 1,
@@ -363,10 +419,20 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_calendar_year(&self, year: &YearArrangement, now: DateTime<Utc>) -> Result<()> {
+    async fn put_calendar_year(
+        &self,
+        year: &YearArrangement,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
         let body = serde_json::to_string(year).map_err(json_err)?;
         let y = year.year;
+        let actor = actor.clone();
         self.write(move |tx| {
+            let before: Option<String> = tx
+                .query_row("SELECT arrangement FROM calendar_years WHERE year = ?1", [y], |r| r.get(0))
+                .optional()?;
+            append_audit(tx, &entry(&actor, "calendar", &y.to_string(), "load", before, Some(body.clone())), now)?;
             tx.execute(
                 "INSERT INTO calendar_years (year, arrangement, loaded_at) VALUES (?1, ?2, ?3)
                  ON CONFLICT (year) DO UPDATE SET arrangement = excluded.arrangement, loaded_at = excluded.loaded_at",
@@ -438,18 +504,142 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_matter(&self, matter: &Matter, now: DateTime<Utc>) -> Result<MatterVersion> {
-        let matter = matter.clone();
+    async fn put_matter(
+        &self,
+        matter: &Matter,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<MatterVersion> {
+        let (matter, actor) = (matter.clone(), actor.clone());
         self.write(move |tx| {
             check_matter(&matter, &unit_codes(tx)?, &load_certificates(tx)?)?;
-            Ok(publish(tx, &matter, now)?.1)
+            Ok(publish(tx, &matter, &actor, now)?.1)
         })
         .await
     }
 
-    async fn import_catalog(&self, catalog: &Catalog, now: DateTime<Utc>) -> Result<ImportReport> {
-        let catalog = catalog.clone();
-        self.write(move |tx| import(tx, &catalog, now)).await
+    async fn import_catalog(
+        &self,
+        catalog: &Catalog,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<ImportReport> {
+        let (catalog, actor) = (catalog.clone(), actor.clone());
+        self.write(move |tx| import(tx, &catalog, &actor, now))
+            .await
+    }
+
+    async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
+        let new = new.clone();
+        self.write(move |tx| cases::create(tx, &new)).await
+    }
+
+    async fn update_case(&self, update: &crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        let update = update.clone();
+        self.write(move |tx| cases::update(tx, &update)).await
+    }
+
+    async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
+        self.call(move |c| cases::load_case(c, id)).await
+    }
+
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
+        let r = receipt_no.to_owned();
+        self.call(move |c| cases::load_by_receipt(c, &r)).await
+    }
+
+    async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
+        self.call(move |c| cases::events(c, id)).await
+    }
+
+    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
+        let f = filter.clone();
+        self.call(move |c| cases::list(c, &f)).await
+    }
+
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<crate::CaseRecord>> {
+        let unit = unit.to_owned();
+        self.call(move |c| cases::inbox(c, &unit, limit, offset))
+            .await
+    }
+
+    async fn sla_counts(
+        &self,
+        today: chrono::NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<crate::SlaCounts> {
+        let unit = unit.map(str::to_owned);
+        self.call(move |c| cases::sla_counts(c, today, unit.as_deref()))
+            .await
+    }
+
+    async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
+        self.call(move |c| cases::overdue_supplements(c, today))
+            .await
+    }
+
+    async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
+        self.call(|c| cases::broken_commitments(c)).await
+    }
+
+    async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
+        let v = visit.clone();
+        self.write(move |tx| cases::record_visit(tx, &v)).await
+    }
+
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
+        let unit = unit.to_owned();
+        self.call(move |c| cases::visits(c, &unit, limit)).await
+    }
+
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, h) = (username.to_owned(), token_hash.to_owned());
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?1, ?2, ?3)",
+                params![h, u, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<User> {
+        let h = token_hash.to_owned();
+        let username: Option<String> = self
+            .call(move |c| {
+                Ok(c.query_row(
+                    "SELECT username FROM api_tokens WHERE token_hash = ?1",
+                    [h],
+                    |r| r.get(0),
+                )
+                .optional()?)
+            })
+            .await?;
+        let username = username.ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
+        self.users()
+            .await?
+            .into_iter()
+            .find(|u| u.username == username)
+            .ok_or_else(|| StoreError::NotFound(format!("用户 {username}")))
+    }
+
+    async fn audit_records(
+        &self,
+        after_seq: i64,
+        limit: u32,
+    ) -> Result<Vec<crate::audit::AuditRecord>> {
+        self.call(move |c| cases::audit_records(c, after_seq, limit))
+            .await
+    }
+
+    async fn audit_head(&self) -> Result<Option<(i64, String)>> {
+        self.call(|c| cases::audit_head(c)).await
     }
 
     async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool> {
@@ -471,7 +661,7 @@ impl Store for SqliteStore {
             for u in &data.users {
                 insert_user(tx, u, now)?;
             }
-            import(tx, &data.catalog, now)?;
+            import(tx, &data.catalog, &Actor::system(), now)?;
             tx.execute(
                 "INSERT INTO seed_state (name, seeded_at) VALUES ('defaults', ?1)",
                 params![now],

@@ -1,0 +1,224 @@
+//! What the store keeps about cases, besides the case itself: who acted,
+//! the timeline, the indexed clock columns, filters and the audit log.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::case::{Case, CaseState, Effect, SlaStatus};
+use serde::Serialize;
+
+/// Who did something, and for which unit. Every change is attributed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    /// The user's login name (`system` for sweeps and seeding).
+    pub username: String,
+    /// The unit the user acted for.
+    pub unit: String,
+}
+
+impl Actor {
+    /// The platform itself: seeding, daily sweeps.
+    pub fn system() -> Self {
+        Self {
+            username: "system".into(),
+            unit: "qx".into(),
+        }
+    }
+}
+
+/// The clock columns a case is listed and filtered by, computed by the
+/// domain's clock as of the change and stored beside the case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClockIndex {
+    /// The promised deadline; `None` before acceptance and while suspended.
+    pub deadline: Option<NaiveDate>,
+    /// The first 预警 day.
+    pub warn_from: Option<NaiveDate>,
+    /// The statutory deadline.
+    pub statutory_deadline: Option<NaiveDate>,
+    /// A concluded case that concluded after its deadline.
+    pub concluded_late: bool,
+    /// 容缺 materials are owed by this date (none once supplied or flagged broken).
+    pub supplement_by: Option<NaiveDate>,
+}
+
+/// A stored case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseRecord {
+    /// Database id.
+    pub id: i64,
+    /// 受理编号 shown to the applicant, e.g. QX20260925000012.
+    pub receipt_no: String,
+    /// Bumped by every change; a change naming an older version is a conflict.
+    pub version: i64,
+    /// The hall unit where it was presented (a town sees its own).
+    pub intake_unit: String,
+    /// The applicant's user account, when they applied online.
+    pub applicant_user: Option<String>,
+    /// The clock columns as of the last change.
+    pub clock: ClockIndex,
+    /// The case.
+    pub case: Case,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new case to store.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The case as opened.
+    pub case: Case,
+    /// Its clock columns.
+    pub clock: ClockIndex,
+    /// The hall unit where it was presented.
+    pub intake_unit: String,
+    /// The applicant's account, for online applications.
+    pub applicant_user: Option<String>,
+    /// A client's `Idempotency-Key`: the same key from the same user makes one case.
+    pub idempotency_key: Option<String>,
+    /// Who created it.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A change to a stored case, made by [`domain::case::Case::apply`].
+#[derive(Debug, Clone)]
+pub struct CaseUpdate {
+    /// Which case.
+    pub id: i64,
+    /// The version the change was computed from.
+    pub expected_version: i64,
+    /// The action's stable name.
+    pub action: String,
+    /// The action as given (stored in the timeline).
+    pub payload: serde_json::Value,
+    /// The case after the action.
+    pub case: Case,
+    /// Its clock columns after the action.
+    pub clock: ClockIndex,
+    /// What the action calls for; broken commitments are recorded by the store.
+    pub effects: Vec<Effect>,
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// One entry of a case's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseEvent {
+    /// 1, 2, … within the case.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// For which unit.
+    pub actor_unit: String,
+    /// The action's stable name (`open` for the creation).
+    pub action: String,
+    /// The action as given.
+    pub payload: serde_json::Value,
+    /// The state before (none for the creation).
+    pub from_state: Option<String>,
+    /// The state after.
+    pub to_state: String,
+    /// The effects.
+    pub effects: Vec<Effect>,
+}
+
+/// Which cases to list. Unset fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// In this state.
+    pub state: Option<CaseState>,
+    /// Whose responsible unit is this.
+    pub unit: Option<String>,
+    /// Presented at this hall unit.
+    pub intake_unit: Option<String>,
+    /// Of this applicant (ID number or credit code).
+    pub applicant_id: Option<String>,
+    /// With this SLA status as of `today`.
+    pub sla: Option<SlaStatus>,
+    /// Deadline on or after.
+    pub deadline_from: Option<NaiveDate>,
+    /// Deadline on or before.
+    pub deadline_to: Option<NaiveDate>,
+    /// The day SLA statuses are judged on.
+    pub today: Option<NaiveDate>,
+    /// At most this many (default 50, at most 500).
+    pub limit: Option<u32>,
+    /// Skip this many.
+    pub offset: Option<u32>,
+}
+
+impl CaseFilter {
+    /// The page size asked for, within bounds.
+    pub fn page(&self) -> (i64, i64) {
+        (
+            i64::from(self.limit.unwrap_or(50).clamp(1, 500)),
+            i64::from(self.offset.unwrap_or(0)),
+        )
+    }
+}
+
+/// Counts of running cases by SLA status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SlaCounts {
+    /// 正常
+    pub normal: i64,
+    /// 预警
+    pub warning: i64,
+    /// 超期
+    pub overdue: i64,
+    /// Suspended (clock stopped).
+    pub paused: i64,
+}
+
+/// A 容缺 commitment not kept (a credit record).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BrokenCommitment {
+    /// Record id.
+    pub id: i64,
+    /// The case.
+    pub case_id: i64,
+    /// The applicant's identifier.
+    pub applicant_id: String,
+    /// What was never supplied.
+    pub materials: Vec<String>,
+    /// When it was due.
+    pub due: NaiveDate,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// One window visit (每事必接).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Visit {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The hall unit.
+    pub unit: String,
+    /// The clerk.
+    pub clerk: String,
+    /// The applicant's identifier.
+    pub applicant_id: String,
+    /// The matter asked about.
+    pub matter_code: String,
+    /// The case it led to, if any.
+    pub case_id: Option<i64>,
+    /// What came of it, e.g. accept, accept_with_deficiency, notify_once, consultation.
+    pub outcome: String,
+}
+
+/// One timeline row about to be written (both backends).
+pub(crate) struct EventRow<'a> {
+    pub action: &'a str,
+    pub payload: &'a serde_json::Value,
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    pub effects: &'a [Effect],
+    pub actor: &'a Actor,
+    pub at: DateTime<Utc>,
+}

@@ -1,0 +1,530 @@
+//! Cases, their timeline, inboxes and the audit chain on SQLite.
+
+use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
+use crate::cases::EventRow;
+use crate::{
+    Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
+    Result, SlaCounts, StoreError, Visit,
+};
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use domain::case::{Case, Effect, SlaStatus};
+use rusqlite::types::Value;
+use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("case JSON: {e}"))
+}
+
+/// Appends an audit record to the chain inside `tx`.
+pub(super) fn append_audit(
+    tx: &Transaction<'_>,
+    entry: &AuditEntry,
+    at: DateTime<Utc>,
+) -> Result<()> {
+    let head: Option<(i64, String)> = tx
+        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS.to_owned()));
+    let seq = prev_seq + 1;
+    let at = at.to_rfc3339_opts(SecondsFormat::Micros, true);
+    let hash = chain_hash(&prev_hash, seq, &at, entry);
+    tx.execute(
+        "INSERT INTO audit_log (seq, at, actor, actor_unit, entity, entity_id, action, before, after, prev_hash, hash)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![seq, at, entry.actor, entry.actor_unit, entry.entity, entry.entity_id, entry.action, entry.before, entry.after, prev_hash, hash],
+    )?;
+    tx.execute(
+        "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+        params![seq, hash],
+    )?;
+    Ok(())
+}
+
+/// An audit entry for `actor` about one entity.
+pub(super) fn entry(
+    actor: &Actor,
+    entity: &'static str,
+    id: &str,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> AuditEntry {
+    AuditEntry {
+        actor: actor.username.clone(),
+        actor_unit: actor.unit.clone(),
+        entity,
+        entity_id: id.to_owned(),
+        action: action.to_owned(),
+        before,
+        after,
+    }
+}
+
+const COLUMNS: &str =
+    "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
+    c.statutory_deadline, c.concluded_late, c.supplement_by, c.body, c.created_at, c.updated_at";
+
+/// A case row as read, its JSON body not yet parsed.
+struct Raw {
+    id: i64,
+    receipt_no: String,
+    version: i64,
+    intake_unit: String,
+    applicant_user: Option<String>,
+    clock: ClockIndex,
+    body: String,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+}
+
+impl Raw {
+    fn read(r: &Row<'_>) -> rusqlite::Result<Raw> {
+        Ok(Raw {
+            id: r.get(0)?,
+            receipt_no: r.get(1)?,
+            version: r.get(2)?,
+            intake_unit: r.get(3)?,
+            applicant_user: r.get(4)?,
+            clock: ClockIndex {
+                deadline: r.get(5)?,
+                warn_from: r.get(6)?,
+                statutory_deadline: r.get(7)?,
+                concluded_late: r.get(8)?,
+                supplement_by: r.get(9)?,
+            },
+            body: r.get(10)?,
+            created_at: r.get(11)?,
+            updated_at: r.get(12)?,
+        })
+    }
+
+    fn parse(self) -> Result<CaseRecord> {
+        Ok(CaseRecord {
+            id: self.id,
+            receipt_no: self.receipt_no,
+            version: self.version,
+            intake_unit: self.intake_unit,
+            applicant_user: self.applicant_user,
+            clock: self.clock,
+            case: serde_json::from_str(&self.body).map_err(json_err)?,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+fn query_cases(c: &Connection, sql: &str, args: Vec<Value>) -> Result<Vec<CaseRecord>> {
+    let mut st = c.prepare(sql)?;
+    let raws = st
+        .query_map(params_from_iter(args), Raw::read)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    raws.into_iter().map(Raw::parse).collect()
+}
+
+pub(super) fn load_case(c: &Connection, id: i64) -> Result<CaseRecord> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = ?1");
+    query_cases(c, &sql, vec![Value::Integer(id)])?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
+}
+
+pub(super) fn load_by_receipt(c: &Connection, receipt: &str) -> Result<CaseRecord> {
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.receipt_no = ?1");
+    query_cases(c, &sql, vec![Value::Text(receipt.to_owned())])?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("受理编号 {receipt}")))
+}
+
+fn set_holders(
+    tx: &Transaction<'_>,
+    id: i64,
+    case: &Case,
+    deadline: Option<NaiveDate>,
+) -> Result<()> {
+    tx.execute("DELETE FROM case_holders WHERE case_id = ?1", [id])?;
+    for unit in case.holders() {
+        tx.execute(
+            "INSERT INTO case_holders (case_id, unit, deadline) VALUES (?1, ?2, ?3)",
+            params![id, unit, deadline],
+        )?;
+    }
+    Ok(())
+}
+
+fn add_event(tx: &Transaction<'_>, id: i64, e: &EventRow<'_>) -> Result<()> {
+    tx.execute(
+        "INSERT INTO case_events (case_id, seq, at, actor, actor_unit, action, payload, from_state, to_state, effects)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            id,
+            e.at,
+            e.actor.username,
+            e.actor.unit,
+            e.action,
+            e.payload.to_string(),
+            e.from,
+            e.to,
+            serde_json::to_string(e.effects).map_err(json_err)?
+        ],
+    )?;
+    Ok(())
+}
+
+/// Creates a case (or replays an idempotent create) inside `tx`.
+pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord, bool)> {
+    if let Some(key) = &new.idempotency_key {
+        let existing: Option<i64> = tx
+            .query_row(
+                "SELECT case_id FROM idempotency_keys WHERE username = ?1 AND key = ?2",
+                params![new.actor.username, key],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok((load_case(tx, id)?, false));
+        }
+    }
+    let case = &new.case;
+    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM cases", [], |r| {
+        r.get(0)
+    })?;
+    let receipt = crate::receipt_number(case.submitted_on, id);
+    let body = serde_json::to_string(case).map_err(json_err)?;
+    let k = &new.clock;
+    tx.execute(
+        "INSERT INTO cases (id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id, applicant_user,
+             state, channel, submitted_on, accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
+             concluded_late, supplement_by, version, body, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19, ?20, ?20)",
+        params![
+            id, receipt, case.matter.as_str(), case.matter_version, case.unit, new.intake_unit,
+            case.applicant.identifier(), new.applicant_user, case.state.as_str(), case.channel.as_str(),
+            case.submitted_on, case.accepted_on, case.concluded_on, k.deadline, k.warn_from,
+            k.statutory_deadline, k.concluded_late, k.supplement_by, body, new.at
+        ],
+    )?;
+    let payload = serde_json::json!({ "matter": case.matter, "version": case.matter_version, "channel": case.channel });
+    let row = EventRow {
+        action: "open",
+        payload: &payload,
+        from: None,
+        to: case.state.as_str(),
+        effects: &[],
+        actor: &new.actor,
+        at: new.at,
+    };
+    add_event(tx, id, &row)?;
+    set_holders(tx, id, case, k.deadline)?;
+    if let Some(key) = &new.idempotency_key {
+        tx.execute(
+            "INSERT INTO idempotency_keys (username, key, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![new.actor.username, key, id, new.at],
+        )?;
+    }
+    append_audit(
+        tx,
+        &entry(&new.actor, "case", &receipt, "open", None, Some(body)),
+        new.at,
+    )?;
+    Ok((load_case(tx, id)?, true))
+}
+
+/// Applies a computed change inside `tx`, refusing it if the case moved on.
+pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
+    let before = load_case(tx, u.id)?;
+    if before.version != u.expected_version {
+        return Err(StoreError::Conflict(format!(
+            "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
+            before.version, u.expected_version
+        )));
+    }
+    let case = &u.case;
+    let body = serde_json::to_string(case).map_err(json_err)?;
+    let k = &u.clock;
+    let n = tx.execute(
+        "UPDATE cases SET state = ?1, accepted_on = ?2, concluded_on = ?3, deadline = ?4, warn_from = ?5,
+             statutory_deadline = ?6, concluded_late = ?7, supplement_by = ?8, body = ?9, updated_at = ?10,
+             version = version + 1
+         WHERE id = ?11 AND version = ?12",
+        params![
+            case.state.as_str(), case.accepted_on, case.concluded_on, k.deadline, k.warn_from,
+            k.statutory_deadline, k.concluded_late, k.supplement_by, body, u.at, u.id, u.expected_version
+        ],
+    )?;
+    if n != 1 {
+        return Err(StoreError::Conflict(
+            "办件已被他人修改，请刷新后重试".into(),
+        ));
+    }
+    let row = EventRow {
+        action: &u.action,
+        payload: &u.payload,
+        from: Some(before.case.state.as_str()),
+        to: case.state.as_str(),
+        effects: &u.effects,
+        actor: &u.actor,
+        at: u.at,
+    };
+    add_event(tx, u.id, &row)?;
+    set_holders(tx, u.id, case, k.deadline)?;
+    for e in &u.effects {
+        if let Effect::BrokenCommitment { materials, due } = e {
+            tx.execute(
+                "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![u.id, case.applicant.identifier(), serde_json::to_string(materials).map_err(json_err)?, due, u.at],
+            )?;
+        }
+    }
+    let before_body = serde_json::to_string(&before.case).map_err(json_err)?;
+    append_audit(
+        tx,
+        &entry(
+            &u.actor,
+            "case",
+            &before.receipt_no,
+            &u.action,
+            Some(before_body),
+            Some(body),
+        ),
+        u.at,
+    )?;
+    load_case(tx, u.id)
+}
+
+pub(super) fn events(c: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
+    let mut st = c.prepare(
+        "SELECT seq, at, actor, actor_unit, action, payload, from_state, to_state, effects
+         FROM case_events WHERE case_id = ?1 ORDER BY seq",
+    )?;
+    let rows = st
+        .query_map([id], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, DateTime<Utc>>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, String>(7)?,
+                r.get::<_, String>(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(
+            |(seq, at, actor, actor_unit, action, payload, from_state, to_state, effects)| {
+                Ok(CaseEvent {
+                    seq,
+                    at,
+                    actor,
+                    actor_unit,
+                    action,
+                    payload: serde_json::from_str(&payload).map_err(json_err)?,
+                    from_state,
+                    to_state,
+                    effects: serde_json::from_str(&effects).map_err(json_err)?,
+                })
+            },
+        )
+        .collect()
+}
+
+pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
+    let mut conds = Vec::new();
+    let mut args: Vec<Value> = Vec::new();
+    let bind = |args: &mut Vec<Value>, v: Value| {
+        args.push(v);
+        format!("?{}", args.len())
+    };
+    if let Some(s) = f.state {
+        let p = bind(&mut args, Value::Text(s.as_str().into()));
+        conds.push(format!("c.state = {p}"));
+    }
+    for (col, v) in [
+        ("c.unit", &f.unit),
+        ("c.intake_unit", &f.intake_unit),
+        ("c.applicant_id", &f.applicant_id),
+    ] {
+        if let Some(v) = v {
+            let p = bind(&mut args, Value::Text(v.clone()));
+            conds.push(format!("{col} = {p}"));
+        }
+    }
+    if let Some(sla) = f.sla {
+        let today = f
+            .today
+            .ok_or_else(|| StoreError::Invalid("按时限状态筛选需要日期".into()))?;
+        let p = bind(&mut args, Value::Text(today.to_string()));
+        conds.push(crate::sla_condition(sla, &p));
+    }
+    if let Some(d) = f.deadline_from {
+        let p = bind(&mut args, Value::Text(d.to_string()));
+        conds.push(format!("c.deadline >= {p}"));
+    }
+    if let Some(d) = f.deadline_to {
+        let p = bind(&mut args, Value::Text(d.to_string()));
+        conds.push(format!("c.deadline <= {p}"));
+    }
+    let (limit, offset) = f.page();
+    let lp = bind(&mut args, Value::Integer(limit));
+    let op = bind(&mut args, Value::Integer(offset));
+    let filter = if conds.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", conds.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM cases c {filter} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT {lp} OFFSET {op}"
+    );
+    query_cases(c, &sql, args)
+}
+
+pub(super) fn inbox(
+    c: &Connection,
+    unit: &str,
+    limit: u32,
+    offset: u32,
+) -> Result<Vec<CaseRecord>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = ?1
+         ORDER BY h.deadline IS NULL, h.deadline, c.id LIMIT ?2 OFFSET ?3"
+    );
+    query_cases(
+        c,
+        &sql,
+        vec![
+            Value::Text(unit.into()),
+            Value::Integer(limit.into()),
+            Value::Integer(offset.into()),
+        ],
+    )
+}
+
+pub(super) fn sla_counts(
+    c: &Connection,
+    today: NaiveDate,
+    unit: Option<&str>,
+) -> Result<SlaCounts> {
+    let sql = format!(
+        "SELECT
+            COALESCE(SUM(CASE WHEN {n} THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN {w} THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN {o} THEN 1 ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN c.state = 'suspended' THEN 1 ELSE 0 END), 0)
+         FROM cases c WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL AND (?2 IS NULL OR c.unit = ?2)",
+        n = crate::sla_condition(SlaStatus::Normal, "?1"),
+        w = crate::sla_condition(SlaStatus::Warning, "?1"),
+        o = crate::sla_condition(SlaStatus::Overdue, "?1"),
+    );
+    let counts = c.query_row(&sql, params![today, unit], |r| {
+        Ok(SlaCounts {
+            normal: r.get(0)?,
+            warning: r.get(1)?,
+            overdue: r.get(2)?,
+            paused: r.get(3)?,
+        })
+    })?;
+    Ok(counts)
+}
+
+pub(super) fn overdue_supplements(c: &Connection, today: NaiveDate) -> Result<Vec<i64>> {
+    let mut st = c.prepare(
+        "SELECT id FROM cases WHERE supplement_by IS NOT NULL AND supplement_by < ?1 ORDER BY id",
+    )?;
+    let ids = st
+        .query_map([today], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+pub(super) fn broken_commitments(c: &Connection) -> Result<Vec<BrokenCommitment>> {
+    let mut st = c.prepare(
+        "SELECT id, case_id, applicant_id, materials, due, recorded_at FROM broken_commitments ORDER BY id DESC",
+    )?;
+    let rows = st
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(id, case_id, applicant_id, materials, due, recorded_at)| {
+            Ok(BrokenCommitment {
+                id,
+                case_id,
+                applicant_id,
+                materials: serde_json::from_str(&materials).map_err(json_err)?,
+                due,
+                recorded_at,
+            })
+        })
+        .collect()
+}
+
+pub(super) fn record_visit(tx: &Transaction<'_>, v: &Visit) -> Result<i64> {
+    tx.execute(
+        "INSERT INTO visits (at, unit, clerk, applicant_id, matter_code, case_id, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome],
+    )?;
+    Ok(tx.last_insert_rowid())
+}
+
+pub(super) fn visits(c: &Connection, unit: &str, limit: u32) -> Result<Vec<Visit>> {
+    let mut st = c.prepare(
+        "SELECT at, unit, clerk, applicant_id, matter_code, case_id, outcome FROM visits WHERE unit = ?1 ORDER BY id DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![unit, limit], |r| {
+        Ok(Visit {
+            at: r.get(0)?,
+            unit: r.get(1)?,
+            clerk: r.get(2)?,
+            applicant_id: r.get(3)?,
+            matter_code: r.get(4)?,
+            case_id: r.get(5)?,
+            outcome: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn audit_records(c: &Connection, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
+    let mut st = c.prepare(
+        "SELECT seq, at, actor, actor_unit, entity, entity_id, action, before, after, prev_hash, hash
+         FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![after, limit], |r| {
+        Ok(AuditRecord {
+            seq: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            actor_unit: r.get(3)?,
+            entity: r.get(4)?,
+            entity_id: r.get(5)?,
+            action: r.get(6)?,
+            before: r.get(7)?,
+            after: r.get(8)?,
+            prev_hash: r.get(9)?,
+            hash: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+pub(super) fn audit_head(c: &Connection) -> Result<Option<(i64, String)>> {
+    Ok(
+        c.query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?,
+    )
+}
