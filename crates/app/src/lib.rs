@@ -3,5 +3,6 @@
 
 pub mod cli;
 pub mod config;
+pub mod demo_data;
 pub mod excel;
 pub mod service;

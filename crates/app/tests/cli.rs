@@ -93,14 +93,71 @@ fn demo_start_twice_neither_fails_nor_duplicates() {
     let d = dir.path();
     let first = stdout_ok(d, &["demo"]);
     let second = stdout_ok(d, &["demo"]);
+    assert!(
+        first.starts_with("已生成"),
+        "the first start makes demo cases: {first}"
+    );
+    assert!(
+        !second.contains("已生成"),
+        "the second start makes none: {second}"
+    );
     assert_eq!(
-        first, second,
-        "the second start sees exactly what the first loaded"
+        first.lines().skip(1).collect::<Vec<_>>(),
+        second.lines().collect::<Vec<_>>(),
+        "and sees exactly what the first left"
     );
     let matters = domain::defaults::catalog().unwrap().matters.len();
     assert!(first.contains(&format!("事项 {matters} 个")), "{first}");
     let list = stdout_ok(d, &["catalog", "list"]);
     assert_eq!(list.lines().count(), matters);
+
+    // Every state and every SLA status is there for a new user to look at.
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let db = d.join("onewindow.db").display().to_string();
+    runtime.block_on(async {
+        let store = store::open(&db, chrono::Utc::now()).await.unwrap();
+        for state in domain::case::CaseState::ALL {
+            let filter = store::CaseFilter {
+                state: Some(*state),
+                ..Default::default()
+            };
+            assert!(
+                !store.list_cases(&filter).await.unwrap().is_empty(),
+                "no demo case is {}",
+                state.label_zh()
+            );
+        }
+        let today = app::service::shanghai_today(chrono::Utc::now());
+        let counts = store.sla_counts(today, None).await.unwrap();
+        assert!(
+            counts.normal > 0 && counts.warning > 0 && counts.overdue > 0 && counts.paused > 0,
+            "{counts:?}"
+        );
+        assert!(
+            !store.broken_commitments().await.unwrap().is_empty(),
+            "a broken 容缺 commitment is recorded"
+        );
+    });
+}
+
+#[test]
+fn audit_verify_names_a_record_edited_behind_the_application() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    stdout_ok(d, &["demo"]);
+    assert!(stdout_ok(d, &["audit", "verify"]).contains("审计日志完好"));
+
+    let conn = rusqlite::Connection::open(d.join("onewindow.db")).unwrap();
+    conn.execute(
+        "UPDATE audit_log SET actor = 'intruder' WHERE seq = 150",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let out = onewindow(d, &["audit", "verify"]);
+    assert!(!out.status.success(), "a broken chain fails the command");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("第 150 条记录"), "{text}");
 }
 
 #[test]

@@ -123,6 +123,34 @@ impl CreditCode {
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 
+/// The GB 11643 check character for the first 17 digits of an ID number,
+/// or `None` when they are not 17 digits.
+pub fn id_check_char(first17: &str) -> Option<char> {
+    let digits: Vec<u32> = first17
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    if digits.len() != 17 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip(ID_WEIGHTS).map(|(d, w)| d * w).sum();
+    Some(['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'][(sum % 11) as usize])
+}
+
+/// The GB 32100-2015 check character for the first 17 characters of a
+/// credit code, or `None` when one is outside the code's alphabet.
+pub fn credit_check_char(first17: &str) -> Option<char> {
+    let chars: Vec<char> = first17.chars().collect();
+    if chars.len() != 17 {
+        return None;
+    }
+    let mut sum = 0;
+    for (c, w) in chars.iter().zip(CREDIT_WEIGHTS) {
+        sum += u32::try_from(CREDIT_CHARS.find(*c)?).ok()? * w;
+    }
+    CREDIT_CHARS.chars().nth(((31 - sum % 31) % 31) as usize)
+}
+
 /// A 居民身份证号: 18 characters, 17 digits and a check digit or X (GB 11643).
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -290,5 +318,22 @@ mod tests {
         let id = IdNumber::parse("11010519491231002X").unwrap();
         assert_eq!(format!("{id:?}"), "IdNumber(110105********002X)");
         assert_eq!(id.last_four(), "002X");
+    }
+}
+
+#[cfg(test)]
+mod check_char_tests {
+    use super::*;
+
+    #[test]
+    fn check_characters_complete_valid_numbers() {
+        assert_eq!(id_check_char("11010519491231002"), Some('X'));
+        assert_eq!(credit_check_char("91350100M000100Y4"), Some('3'));
+        assert_eq!(id_check_char("1101051949123100"), None);
+        assert_eq!(
+            credit_check_char("91350100M000100YI"),
+            None,
+            "I is not in the alphabet"
+        );
     }
 }

@@ -12,6 +12,14 @@ pub struct Args {}
 /// Opens (and on first use fills) the database, then prints what it holds.
 pub async fn run(config: &Config, _args: Args) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config).await?;
+    let today = crate::service::shanghai_today(chrono::Utc::now());
+    let made = crate::demo_data::generate(store.clone(), today, 4).await?;
+    if made.cases > 0 {
+        println!(
+            "已生成 {} 件演示办件（覆盖各办理状态与正常/预警/超期）",
+            made.cases
+        );
+    }
     let units = store.units().await?;
     let users = store.users().await?;
     let catalog = store.catalog().await?;
@@ -27,6 +35,11 @@ pub async fn run(config: &Config, _args: Args) -> anyhow::Result<ExitCode> {
         users.len(),
         catalog.matters.len(),
         catalog.certificates.len()
+    );
+    let counts = store.sla_counts(today, None).await?;
+    println!(
+        "在办办件：正常 {}，预警 {}，超期 {}，暂停计时 {}",
+        counts.normal, counts.warning, counts.overdue, counts.paused
     );
     let years = cal.years();
     if let (Some(first), Some(last)) = (years.first(), years.last()) {

@@ -1,9 +1,11 @@
 //! The `onewindow` command line: one file per subcommand, each with its
 //! options struct and a `run`.
 
+mod audit;
 mod calendar;
 mod catalog;
 mod demo;
+mod sweep;
 
 use crate::config::Config;
 use chrono::Utc;
@@ -51,6 +53,11 @@ pub enum Command {
     /// Service catalog: list, show, search, Excel import and export.
     #[command(subcommand)]
     Catalog(catalog::Command),
+    /// Audit log: verify the hash chain.
+    #[command(subcommand)]
+    Audit(audit::Command),
+    /// Daily jobs: flag 容缺 supplements not made by their date.
+    Sweep,
 }
 
 impl Cli {
@@ -132,5 +139,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(&config, args).await,
         Command::Calendar(cmd) => calendar::run(&config, cmd).await,
         Command::Catalog(cmd) => catalog::run(&config, cmd).await,
+        Command::Audit(cmd) => audit::run(&config, cmd).await,
+        Command::Sweep => sweep::run(&config).await,
     }
 }

@@ -1,0 +1,465 @@
+//! Demo cases: a working county's worth of applications in every state and
+//! every SLA status, generated from a fixed seed through the real service
+//! layer (so every clock, timeline entry and audit record is genuine).
+//! Dates are laid out backwards from the day the demo is prepared.
+
+use crate::service::{ApplicantInput, CreateCase, FixedClock, Result, Services};
+use chrono::{Days, NaiveDate};
+use domain::calendar::Calendar;
+use domain::case::{Action, CaseResult, Channel, DeliveryMethod, SuspensionKind, WarningRule};
+use domain::catalog::{MaterialSource, Matter};
+use domain::party::{credit_check_char, id_check_char};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::sync::Arc;
+use store::{Actor, Store};
+
+/// The seed every demo uses, so every demo database looks the same on a given day.
+pub const SEED: u64 = 20_201_020;
+
+/// Where a generated case ends up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    Submitted,
+    Noticed,
+    Normal,
+    Warning,
+    Overdue,
+    Deficient,
+    BrokenPromise,
+    Suspended,
+    Approved,
+    Issued,
+    Delivered,
+    Refused,
+    NotAccepted,
+    Withdrawn,
+}
+
+const FATES: [Fate; 14] = [
+    Fate::Submitted,
+    Fate::Noticed,
+    Fate::Normal,
+    Fate::Warning,
+    Fate::Overdue,
+    Fate::Deficient,
+    Fate::BrokenPromise,
+    Fate::Suspended,
+    Fate::Approved,
+    Fate::Issued,
+    Fate::Delivered,
+    Fate::Refused,
+    Fate::NotAccepted,
+    Fate::Withdrawn,
+];
+
+const SURNAMES: &[&str] = &[
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "孙", "林",
+];
+const GIVEN: &[&str] = &[
+    "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "勇", "军", "杰", "丽", "涛",
+];
+const FIRMS: &[&str] = &[
+    "苹果种植专业合作社",
+    "食品有限公司",
+    "建筑工程有限公司",
+    "商贸有限公司",
+    "物流有限公司",
+    "果品冷藏有限公司",
+];
+
+/// What the generator made.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct DemoReport {
+    /// Cases created.
+    pub cases: usize,
+}
+
+/// Creates `per_fate` cases for each fate, unless the database already holds cases.
+pub async fn generate(
+    store: Arc<dyn Store>,
+    today: NaiveDate,
+    per_fate: usize,
+) -> Result<DemoReport> {
+    let probe = store::CaseFilter {
+        limit: Some(1),
+        ..Default::default()
+    };
+    if !store.list_cases(&probe).await?.is_empty() {
+        return Ok(DemoReport::default());
+    }
+    let clock = Arc::new(FixedClock::new(chrono::Utc::now()));
+    let svc = Services::new(store.clone(), clock.clone(), WarningRule::default()).await?;
+    let matters: Vec<Matter> = store
+        .matters()
+        .await?
+        .into_iter()
+        .map(|v| v.matter)
+        .collect();
+    let users = store.users().await?;
+    let mut g = Generator {
+        svc,
+        clock,
+        rng: StdRng::seed_from_u64(SEED),
+        today,
+        users,
+        cal: Calendar::official(),
+    };
+    g.cal = g.svc.calendar();
+    let mut report = DemoReport::default();
+    for round in 0..per_fate {
+        for fate in FATES {
+            let pool: Vec<&Matter> = matters.iter().filter(|m| fits(m, fate)).collect();
+            if pool.is_empty() {
+                continue;
+            }
+            let matter = pool[(round * 7 + g.rng.random_range(0..pool.len())) % pool.len()];
+            g.play(matter, fate).await?;
+            report.cases += 1;
+        }
+    }
+    Ok(report)
+}
+
+fn fits(m: &Matter, fate: Fate) -> bool {
+    let limit = m.promised_limit.get();
+    match fate {
+        Fate::Deficient | Fate::BrokenPromise => m.deficiency_allowed && limit >= 3,
+        Fate::Warning | Fate::Overdue | Fate::Normal | Fate::Suspended => (3..=30).contains(&limit),
+        _ => limit <= 30,
+    }
+}
+
+struct Generator {
+    svc: Services,
+    clock: Arc<FixedClock>,
+    rng: StdRng,
+    today: NaiveDate,
+    users: Vec<domain::unit::User>,
+    cal: Calendar,
+}
+
+impl Generator {
+    /// The working day `n` working days before `today` (a short walk; demo only).
+    fn back(&self, n: u32) -> NaiveDate {
+        let mut d = self.today;
+        let mut left = n;
+        while left > 0 {
+            d = d - Days::new(1);
+            if self.cal.is_workday(d).value {
+                left -= 1;
+            }
+        }
+        d
+    }
+
+    fn forward(&self, from: NaiveDate, n: u32) -> NaiveDate {
+        self.cal
+            .add_workdays(from, domain::catalog::WorkingDays(n))
+            .value
+            .min(self.today)
+    }
+
+    fn actor_in(&self, unit: &str) -> Actor {
+        let user = self.users.iter().find(|u| u.unit.as_str() == unit);
+        match user {
+            Some(u) => Actor {
+                username: u.username.clone(),
+                unit: unit.to_owned(),
+            },
+            None => Actor {
+                username: format!("demo@{unit}"),
+                unit: unit.to_owned(),
+            },
+        }
+    }
+
+    fn applicant(&mut self) -> ApplicantInput {
+        if self.rng.random_bool(0.5) {
+            let name = format!(
+                "{}{}",
+                pick(&mut self.rng, SURNAMES),
+                pick(&mut self.rng, GIVEN)
+            );
+            let birth = NaiveDate::from_ymd_opt(1960, 1, 1).unwrap_or(self.today)
+                + Days::new(self.rng.random_range(0..15_000));
+            let body = format!(
+                "370686{}{:03}",
+                birth.format("%Y%m%d"),
+                self.rng.random_range(100..999)
+            );
+            let check = id_check_char(&body).unwrap_or('0');
+            ApplicantInput::Person {
+                name,
+                id_number: format!("{body}{check}"),
+                phone: "13800000000".into(),
+            }
+        } else {
+            let name = format!(
+                "栖霞市{}{}",
+                pick(
+                    &mut self.rng,
+                    &["鑫源", "福泰", "宏达", "金果", "蓝海", "兴隆"]
+                ),
+                pick(&mut self.rng, FIRMS)
+            );
+            let body = format!(
+                "91370686MA{:07}",
+                self.rng.random_range(1_000_000..9_999_999)
+            );
+            let check = credit_check_char(&body).unwrap_or('0');
+            ApplicantInput::Enterprise {
+                name,
+                credit_code: format!("{body}{check}"),
+                phone: "05355200000".into(),
+            }
+        }
+    }
+
+    async fn at(&mut self, day: NaiveDate, id: i64, actor: &Actor, action: Action) -> Result<()> {
+        self.clock.set_day(day);
+        self.svc.act(actor, id, None, action).await?;
+        Ok(())
+    }
+
+    /// Opens a case for `matter` and walks it to `fate`.
+    async fn play(&mut self, matter: &Matter, fate: Fate) -> Result<()> {
+        let limit = matter.promised_limit.get();
+        let threshold = WarningRule::default().threshold(matter.promised_limit);
+        let jitter: u32 = self.rng.random_range(0..15);
+        let days_back = match fate {
+            Fate::Overdue => limit + 1 + jitter % 4,
+            Fate::Warning => limit.saturating_sub(threshold),
+            Fate::BrokenPromise => limit.min(3) + 2,
+            Fate::Normal | Fate::Deficient | Fate::Suspended => {
+                jitter % (limit.saturating_sub(threshold + 1) + 1)
+            }
+            Fate::Submitted | Fate::Noticed => jitter % 3,
+            _ => limit + 2 + jitter,
+        };
+        let start = self.back(days_back);
+        let window = matches!(
+            fate,
+            Fate::Normal | Fate::Overdue | Fate::Issued | Fate::Refused
+        ) && self.rng.random_bool(0.5);
+        let channel = if window {
+            Channel::Window
+        } else {
+            *pick(
+                &mut self.rng,
+                &[Channel::Online, Channel::Mobile, Channel::Online],
+            )
+        };
+        let hall = if window {
+            pick(&mut self.rng, &["zgb", "zgb", "guanli", "cuiping"]).to_string()
+        } else {
+            "zgb".to_owned()
+        };
+        let clerk = self.actor_in(&hall);
+        self.clock.set_day(start);
+        let input = CreateCase {
+            matter: matter.code.to_string(),
+            channel,
+            applicant: self.applicant(),
+            intake_unit: Some(hall),
+            intake: None,
+        };
+        let (view, _) = self.svc.create_case(&clerk, input, None).await?;
+        let id = view.record.id;
+        let optional: Vec<String> = matter
+            .materials
+            .iter()
+            .filter(|m| !m.core && m.source == MaterialSource::Applicant)
+            .map(|m| m.name.clone())
+            .collect();
+        match fate {
+            Fate::Submitted => return Ok(()),
+            Fate::Noticed => {
+                let missing = matter
+                    .asked_materials()
+                    .take(2)
+                    .map(|m| m.name.clone())
+                    .collect();
+                return self
+                    .at(
+                        start,
+                        id,
+                        &clerk,
+                        Action::NotifyOnce {
+                            missing,
+                            note: "请补齐后再次提交".into(),
+                        },
+                    )
+                    .await;
+            }
+            Fate::NotAccepted => {
+                let actor = self.actor_in(&matter.unit);
+                return self
+                    .at(
+                        start,
+                        id,
+                        &actor,
+                        Action::NotAccept {
+                            reason: "申请事项不属于本机关职权范围（《行政许可法》第三十二条）"
+                                .into(),
+                        },
+                    )
+                    .await;
+            }
+            Fate::Deficient | Fate::BrokenPromise if !optional.is_empty() => {
+                let by = self
+                    .cal
+                    .add_workdays(start, domain::catalog::WorkingDays(limit.min(3)))
+                    .value;
+                let missing = vec![optional[0].clone()];
+                self.at(
+                    start,
+                    id,
+                    &clerk,
+                    Action::AcceptWithDeficiency {
+                        missing,
+                        supplement_by: by,
+                        commitments: vec![],
+                    },
+                )
+                .await?;
+                if fate == Fate::BrokenPromise {
+                    self.clock.set_day(self.today);
+                    self.svc.sweep_overdue_supplements().await?;
+                }
+                return Ok(());
+            }
+            _ => {
+                self.at(
+                    start,
+                    id,
+                    &clerk,
+                    Action::Accept {
+                        commitments: vec![],
+                    },
+                )
+                .await?
+            }
+        }
+        if fate == Fate::Withdrawn {
+            let day = self.forward(start, 1);
+            return self
+                .at(
+                    day,
+                    id,
+                    &clerk,
+                    Action::Withdraw {
+                        reason: "申请人主动撤回".into(),
+                    },
+                )
+                .await;
+        }
+        if matches!(fate, Fate::Normal | Fate::Warning | Fate::Overdue) {
+            return Ok(());
+        }
+        if fate == Fate::Suspended {
+            let actor = self.actor_in(&matter.unit);
+            let day = self.forward(start, 1);
+            return self
+                .at(
+                    day,
+                    id,
+                    &actor,
+                    Action::Suspend {
+                        kind: SuspensionKind::ExpertReview,
+                        reason: "组织专家论证".into(),
+                    },
+                )
+                .await;
+        }
+        self.finish_steps(id, start, limit).await?;
+        let head = self.actor_in(&matter.unit);
+        let decided = self.forward(start, limit.saturating_sub(1).max(1));
+        if fate == Fate::Refused {
+            return self
+                .at(
+                    decided,
+                    id,
+                    &head,
+                    Action::Decide {
+                        approve: false,
+                        reason: "经审查，申请材料与实际情况不符".into(),
+                    },
+                )
+                .await;
+        }
+        self.at(
+            decided,
+            id,
+            &head,
+            Action::Decide {
+                approve: true,
+                reason: String::new(),
+            },
+        )
+        .await?;
+        if fate == Fate::Approved {
+            return Ok(());
+        }
+        let number = format!("栖证{}{:06}", decided.format("%Y"), id);
+        let result = if self.rng.random_bool(0.6) {
+            CaseResult::Electronic {
+                number,
+                licence: format!("{}电子证照", matter.name),
+            }
+        } else {
+            CaseResult::Paper { number }
+        };
+        self.at(decided, id, &head, Action::Issue { result })
+            .await?;
+        if fate == Fate::Delivered {
+            let method = *pick(
+                &mut self.rng,
+                &[
+                    DeliveryMethod::WindowPickup,
+                    DeliveryMethod::Post,
+                    DeliveryMethod::Electronic,
+                ],
+            );
+            let day = self.forward(decided, 1);
+            self.at(day, id, &head, Action::Deliver { method }).await?;
+        }
+        Ok(())
+    }
+
+    async fn finish_steps(&mut self, id: i64, start: NaiveDate, limit: u32) -> Result<()> {
+        let case = self.svc.store.case(id).await?.case;
+        let mut stages: Vec<u32> = case.steps.iter().map(|s| s.stage).collect();
+        stages.sort_unstable();
+        stages.dedup();
+        for (n, stage) in stages.iter().enumerate() {
+            let day = self.forward(
+                start,
+                u32::try_from(n).unwrap_or(0).min(limit.saturating_sub(1)),
+            );
+            for (i, step) in case
+                .steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.stage == *stage)
+            {
+                let actor = self.actor_in(&step.unit);
+                self.at(
+                    day,
+                    id,
+                    &actor,
+                    Action::CompleteStep {
+                        step: i,
+                        opinion: "审查通过".into(),
+                    },
+                )
+                .await?;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
+    &items[rng.random_range(0..items.len())]
+}
