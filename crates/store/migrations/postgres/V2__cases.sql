@@ -24,7 +24,7 @@ CREATE TABLE cases (
     -- 容缺 materials still owed by this date (NULL when none are owed).
     supplement_by       DATE,
     version             BIGINT NOT NULL,
-    body                TEXT NOT NULL,
+    body                JSONB NOT NULL,
     created_at          TIMESTAMPTZ NOT NULL,
     updated_at          TIMESTAMPTZ NOT NULL,
     FOREIGN KEY (matter_code, matter_version) REFERENCES matter_versions(code, version)
