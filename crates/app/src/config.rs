@@ -13,6 +13,31 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// A `postgres://` URL to use PostgreSQL instead of the SQLite file.
     pub database_url: Option<String>,
+    /// Time-limit rules the county sets for itself.
+    pub sla: SlaConfig,
+    /// The hall unit whose clerks review online applications (预审).
+    pub online_intake_unit: String,
+}
+
+/// When a running case turns 预警. The default — one working day or 20% of
+/// the limit, whichever is more — is onewindow's; a county sets its own.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SlaConfig {
+    /// Warn when at most this many working days are left.
+    pub warn_min_days: u32,
+    /// …or when at most this percentage of the limit is left.
+    pub warn_percent: u32,
+}
+
+impl Default for SlaConfig {
+    fn default() -> Self {
+        let rule = domain::case::WarningRule::default();
+        Self {
+            warn_min_days: rule.min_days,
+            warn_percent: rule.percent,
+        }
+    }
 }
 
 impl Default for Config {
@@ -20,6 +45,8 @@ impl Default for Config {
         Self {
             data_dir: PathBuf::from("data"),
             database_url: None,
+            sla: SlaConfig::default(),
+            online_intake_unit: "zgb".into(),
         }
     }
 }
@@ -32,6 +59,8 @@ impl std::fmt::Debug for Config {
                 "database_url",
                 &self.database_url.as_deref().map(store::redact_url),
             )
+            .field("sla", &self.sla)
+            .field("online_intake_unit", &self.online_intake_unit)
             .finish()
     }
 }
@@ -43,6 +72,14 @@ impl Config {
         match &self.database_url {
             Some(url) if !url.is_empty() => url.clone(),
             _ => self.data_dir.join("onewindow.db").display().to_string(),
+        }
+    }
+
+    /// The warning rule in force.
+    pub fn warning_rule(&self) -> domain::case::WarningRule {
+        domain::case::WarningRule {
+            min_days: self.sla.warn_min_days,
+            percent: self.sla.warn_percent,
         }
     }
 

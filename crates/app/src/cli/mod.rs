@@ -82,6 +82,18 @@ pub(crate) async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>
         .map_err(|e| anyhow::anyhow!("无法打开数据库 {}：{e}", store::redact_url(&url)))
 }
 
+/// The service layer over the configured store, with the county's rules.
+pub(crate) async fn services(
+    config: &Config,
+    clock: Arc<dyn crate::service::Clock>,
+) -> anyhow::Result<crate::service::Services> {
+    let store = open_store(config).await?;
+    let mut svc = crate::service::Services::new(store, clock, config.warning_rule()).await?;
+    svc.online_intake_unit
+        .clone_from(&config.online_intake_unit);
+    Ok(svc)
+}
+
 /// Who a change made at the terminal is attributed to in the audit log:
 /// the operating-system user, acting for the county.
 pub(crate) fn cli_actor() -> store::Actor {
