@@ -45,7 +45,7 @@ pub struct ClockIndex {
 pub struct CaseRecord {
     /// Database id.
     pub id: i64,
-    /// 受理编号 shown to the applicant, e.g. QX20260925000012.
+    /// 受理编号 shown to the applicant, e.g. QX2026092500000012.
     pub receipt_no: String,
     /// Bumped by every change; a change naming an older version is a conflict.
     pub version: i64,

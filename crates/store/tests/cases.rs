@@ -845,8 +845,6 @@ async fn parallel_steps_put_a_case_in_every_holding_units_inbox_soonest_deadline
 }
 
 #[tokio::test]
-#[ignore = "known bug: Case::holders (domain/src/case/mod.rs) gives no holder to an in-review \
-            case whose steps are all done, so it awaits its decision in no inbox"]
 async fn a_case_whose_steps_are_all_done_waits_for_its_decision_in_the_responsible_units_inbox() {
     for db in testing::all().await {
         let s = &*db.store;

@@ -76,16 +76,25 @@ pub struct Case {
 
 impl Case {
     /// The units whose inbox holds the case now: those with an open step
-    /// while it is in review or suspended; the responsible unit while its
+    /// while it is in review or suspended (the responsible unit once every
+    /// step is done and the decision is due); the responsible unit while its
     /// result is to be issued or delivered; none once it is over.
     pub fn holders(&self) -> Vec<String> {
         let mut units: Vec<String> = match self.state {
-            CaseState::InReview | CaseState::Suspended => self
-                .steps
-                .iter()
-                .filter(|s| s.opened_on.is_some() && s.done_on.is_none())
-                .map(|s| s.unit.clone())
-                .collect(),
+            CaseState::InReview | CaseState::Suspended => {
+                let open: Vec<String> = self
+                    .steps
+                    .iter()
+                    .filter(|s| s.opened_on.is_some() && s.done_on.is_none())
+                    .map(|s| s.unit.clone())
+                    .collect();
+                // Every step done: the responsible unit owes the decision.
+                if open.is_empty() {
+                    vec![self.unit.clone()]
+                } else {
+                    open
+                }
+            }
             CaseState::Approved | CaseState::Issued => vec![self.unit.clone()],
             _ => vec![],
         };
