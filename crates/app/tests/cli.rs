@@ -133,6 +133,16 @@ fn demo_start_twice_neither_fails_nor_duplicates() {
             counts.normal > 0 && counts.warning > 0 && counts.overdue > 0 && counts.paused > 0,
             "{counts:?}"
         );
+        let mut visits = 0;
+        for hall in ["zgb", "guanli", "cuiping"] {
+            let v = store.visits(hall, 500).await.unwrap();
+            assert!(
+                v.iter().all(|v| v.case_id.is_some()),
+                "每事必接: a window case leaves its visit"
+            );
+            visits += v.len();
+        }
+        assert!(visits > 0, "window cases record their visits");
         assert!(
             !store.broken_commitments().await.unwrap().is_empty(),
             "a broken 容缺 commitment is recorded"

@@ -76,6 +76,9 @@ pub struct NewCase {
     pub applicant_user: Option<String>,
     /// A client's `Idempotency-Key`: the same key from the same user makes one case.
     pub idempotency_key: Option<String>,
+    /// For a case opened at a window (每事必接): the intake's outcome, recorded
+    /// as a visit of the intake unit by the actor in the same transaction.
+    pub visit_outcome: Option<String>,
     /// Who created it.
     pub actor: Actor,
     /// When.

@@ -153,6 +153,7 @@ fn new_case(case: Case, clock: ClockIndex, intake: &str, when: DateTime<Utc>) ->
         intake_unit: intake.into(),
         applicant_user: None,
         idempotency_key: None,
+        visit_outcome: None,
         actor: clerk(),
         at: when,
     }
@@ -345,6 +346,7 @@ async fn a_new_case_gets_a_receipt_number_and_a_retried_submission_makes_no_seco
             intake_unit: "zgb".into(),
             applicant_user: Some(actor.username.clone()),
             idempotency_key: Some(key.into()),
+            visit_outcome: None,
             actor: actor.clone(),
             at: at(2, 9),
         };
@@ -483,6 +485,7 @@ async fn a_double_click_sending_one_key_twice_at_once_makes_one_case() {
         let count = ids(s, filter()).await.len();
         let submit = NewCase {
             idempotency_key: Some("double-click".into()),
+            visit_outcome: None,
             ..new_case(
                 window_case(&m, 1, 2),
                 ClockIndex::default(),

@@ -270,6 +270,7 @@ impl Services {
             case = next;
             effects = e;
         }
+        let window_visit = matches!(input.channel, Channel::Window | Channel::Agency);
         let intake_unit = match (&input.intake_unit, input.channel.needs_review()) {
             (Some(u), false) => u.clone(),
             (_, true) => self.online_intake_unit.clone(),
@@ -281,6 +282,13 @@ impl Services {
             intake_unit,
             applicant_user: None,
             idempotency_key: key,
+            visit_outcome: window_visit.then(|| {
+                input
+                    .intake
+                    .as_ref()
+                    .map_or("registered", Action::name)
+                    .to_owned()
+            }),
             actor: actor.clone(),
             at: self.clock.now(),
         };

@@ -216,6 +216,18 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
         )
         .await?;
     }
+    if let Some(outcome) = &new.visit_outcome {
+        let visit = Visit {
+            at: new.at,
+            unit: new.intake_unit.clone(),
+            clerk: new.actor.username.clone(),
+            applicant_id: case.applicant.identifier().to_owned(),
+            matter_code: case.matter.to_string(),
+            case_id: Some(id),
+            outcome: outcome.clone(),
+        };
+        record_visit(tx, &visit).await?;
+    }
     append_audit(
         tx,
         &entry(
