@@ -5,4 +5,5 @@ pub mod cli;
 pub mod config;
 pub mod demo_data;
 pub mod excel;
+pub mod http;
 pub mod service;

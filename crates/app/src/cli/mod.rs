@@ -5,7 +5,9 @@ mod audit;
 mod calendar;
 mod catalog;
 mod demo;
+mod serve;
 mod sweep;
+mod token;
 
 use crate::config::Config;
 use chrono::Utc;
@@ -58,6 +60,11 @@ pub enum Command {
     Audit(audit::Command),
     /// Daily jobs: flag 容缺 supplements not made by their date.
     Sweep,
+    /// Serve the JSON API (and its docs at /api/docs) until Ctrl-C.
+    Serve(serve::Args),
+    /// API tokens: create one for a user.
+    #[command(subcommand)]
+    Token(token::Command),
 }
 
 impl Cli {
@@ -153,5 +160,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Catalog(cmd) => catalog::run(&config, cmd).await,
         Command::Audit(cmd) => audit::run(&config, cmd).await,
         Command::Sweep => sweep::run(&config).await,
+        Command::Serve(args) => serve::run(&config, args).await,
+        Command::Token(cmd) => token::run(&config, cmd).await,
     }
 }

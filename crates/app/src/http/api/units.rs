@@ -1,0 +1,35 @@
+//! A unit's work: its back-office inbox.
+
+use axum::Json;
+use axum::extract::State;
+
+use super::{CasePage, PageQuery};
+use crate::http::AppState;
+use crate::http::error::{AppError, ErrorBody};
+use crate::http::extract::{ApiPath, ApiQuery};
+
+/// Lists the cases a unit holds now (an open step, or a result to issue or
+/// deliver), soonest promised deadline first.
+#[utoipa::path(
+    get, path = "/api/v1/units/{code}/inbox", tag = "cases",
+    params(("code" = String, Path, description = "The unit's code, e.g. scjg"), PageQuery),
+    responses(
+        (status = 200, description = "A page of the unit's cases", body = CasePage),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such unit", body = ErrorBody),
+    ),
+    security(("bearer" = []))
+)]
+pub async fn inbox(
+    State(state): State<AppState>,
+    ApiPath(code): ApiPath<String>,
+    ApiQuery(page): ApiQuery<PageQuery>,
+) -> Result<Json<CasePage>, AppError> {
+    let units = state.services.store.units().await?;
+    if !units.iter().any(|u| u.code.as_str() == code) {
+        return Err(AppError::not_found(format!("没有编码为“{code}”的单位")));
+    }
+    let (limit, offset) = page.bounds();
+    let items = state.services.inbox(&code, limit, offset).await?;
+    Ok(Json(CasePage::new(items, page)))
+}

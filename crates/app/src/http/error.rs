@@ -1,0 +1,300 @@
+//! The HTTP layer's one error type, [`AppError`], and the JSON every error
+//! response carries: `{"error": {"code": "…", "message": "…"}}`.
+//!
+//! Which error crate where: libraries (`domain`, `store`, the `service`
+//! layer) define typed errors with `thiserror`, because their callers match
+//! on them and must map each one to something (a status, a code, a retry).
+//! `anyhow` is only for the binary's edges (a CLI subcommand, start-up),
+//! where an error is reported to a person and nobody matches on it. Handlers
+//! return `Result<_, AppError>`; every typed error converts into it here, in
+//! one place, so a code never depends on which handler met it.
+//!
+//! Rule violations become 4xx with a stable snake_case `code` (clients and
+//! pages key on it) and a Chinese `message`; storage and other
+//! infrastructure failures become a logged 500 whose body says nothing about
+//! the cause.
+
+use axum::Json;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use domain::case::CaseError;
+use domain::catalog::{CatalogError, Problem};
+use domain::party::IdError;
+use serde::Serialize;
+use store::StoreError;
+
+use crate::service::ServiceError;
+
+/// What a client sees when a request fails.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// One error: a stable code to act on and a Chinese message to show.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable snake_case code, e.g. `illegal_transition`, `not_found`, `unauthorized`.
+    pub code: String,
+    /// What went wrong, in Chinese, for a person.
+    pub message: String,
+    /// For `catalog_invalid`: every problem found (code, field, message).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(value_type = Vec<Object>)]
+    pub problems: Vec<Problem>,
+}
+
+/// A failed request: a status, a stable code and a Chinese message.
+#[derive(Debug)]
+pub struct AppError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    problems: Vec<Problem>,
+}
+
+/// The message a client gets for any failure we do not explain.
+const INTERNAL_MESSAGE: &str = "服务器内部错误，请稍后重试；如持续出现请联系管理员";
+
+impl AppError {
+    /// An error with a status, a code and a message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// 400: the request itself is malformed (body, query, path or header).
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    /// 401: no token, or one we do not know.
+    pub fn unauthorized() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "缺少或无效的访问令牌，请在 Authorization 头中提供 Bearer 令牌",
+        )
+    }
+
+    /// 404.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+    }
+
+    /// 500 for a failure whose detail must not reach the client; the detail is logged.
+    pub fn internal(detail: &dyn std::fmt::Display) -> Self {
+        tracing::error!(error = %detail, "request failed");
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            INTERNAL_MESSAGE,
+        )
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.to_owned(),
+                message: self.message,
+                problems: self.problems,
+            },
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<ServiceError> for AppError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::Case(e) => e.into(),
+            ServiceError::Id(e) => e.into(),
+            ServiceError::Invalid { code, message } => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+            }
+            ServiceError::Store(e) => e.into(),
+        }
+    }
+}
+
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> Self {
+        // An action the case's state does not allow is a clash with the
+        // case as it now stands; the other rules concern the request itself.
+        let status = match e {
+            CaseError::IllegalTransition { .. } => StatusCode::CONFLICT,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        };
+        Self::new(status, e.code(), e.to_string())
+    }
+}
+
+impl From<IdError> for AppError {
+    fn from(e: IdError) -> Self {
+        // IdError names the kind of number in its (Chinese) `kind`; the
+        // domain keeps no separate tag, so the code is chosen from it.
+        let credit = matches!(
+            &e,
+            IdError::Length { kind, .. } | IdError::Character { kind, .. } | IdError::Check { kind, .. }
+                if *kind == "统一社会信用代码"
+        );
+        let code = if credit {
+            "invalid_credit_code"
+        } else {
+            "invalid_id_number"
+        };
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => Self::not_found(e.to_string()),
+            StoreError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            StoreError::Catalog(e) => e.into(),
+            StoreError::Invalid(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
+            StoreError::Backend(detail) => Self::internal(&detail),
+        }
+    }
+}
+
+impl From<CatalogError> for AppError {
+    fn from(e: CatalogError) -> Self {
+        let message = e.to_string();
+        let problems = match e {
+            CatalogError::Invalid(problems) => problems,
+            CatalogError::BadCode(_) => Vec::new(),
+        };
+        Self {
+            problems,
+            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "catalog_invalid", message)
+        }
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(r: JsonRejection) -> Self {
+        match r {
+            JsonRejection::MissingJsonContentType(_) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "请求体须为 JSON，并带 Content-Type: application/json",
+            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "请求体过大",
+            ),
+            other => Self::bad_request(format!(
+                "请求体不是有效的 JSON 或缺少必填字段：{}",
+                other.body_text()
+            )),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(r: QueryRejection) -> Self {
+        Self::bad_request(format!("查询参数无效：{}", r.body_text()))
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(r: PathRejection) -> Self {
+        Self::bad_request(format!("路径参数无效：{}", r.body_text()))
+    }
+}
+
+/// Any path no route matches.
+pub async fn no_route() -> AppError {
+    AppError::not_found("没有这个接口，请查看 /api/docs")
+}
+
+/// A known path asked with a method it does not serve.
+pub async fn method_not_allowed() -> AppError {
+    AppError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "该接口不支持此请求方法，请查看 /api/docs",
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http_body_util::BodyExt;
+
+    async fn body_of(e: AppError) -> (StatusCode, serde_json::Value) {
+        let res = e.into_response();
+        let status = res.status();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_backend_failure_leaks_nothing() {
+        let e = AppError::from(ServiceError::Store(StoreError::Backend(
+            "connection to postgres://ow:s3cret@db/onewindow refused".into(),
+        )));
+        let (status, body) = body_of(e).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(body["error"]["code"], "internal");
+        let text = body.to_string();
+        assert!(
+            !text.contains("s3cret") && !text.contains("postgres"),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn catalog_problems_are_listed() {
+        let problems = vec![Problem::new("QX-X-1", "承诺时限", "不能超过法定时限")];
+        let (status, body) =
+            body_of(StoreError::Catalog(CatalogError::Invalid(problems)).into()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(body["error"]["code"], "catalog_invalid");
+        assert_eq!(body["error"]["problems"][0]["field"], "承诺时限");
+    }
+
+    #[test]
+    fn case_errors_keep_their_codes() {
+        let illegal = AppError::from(CaseError::IllegalTransition {
+            action: "准予",
+            state: "待预审",
+        });
+        assert_eq!(
+            (illegal.status(), illegal.code()),
+            (StatusCode::CONFLICT, "illegal_transition")
+        );
+        let rule = AppError::from(CaseError::StepNotOpen(3));
+        assert_eq!(
+            (rule.status(), rule.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "step_not_open")
+        );
+    }
+}

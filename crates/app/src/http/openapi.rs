@@ -1,0 +1,195 @@
+//! The OpenAPI document, generated from the handlers' `#[utoipa::path]`
+//! attributes, served at `/api/openapi.json` and rendered at `/api/docs`.
+
+use std::borrow::Cow;
+use std::sync::LazyLock;
+
+use axum::Json;
+use domain::case::{Action, CaseResult, Commitment, DeliveryMethod, SuspensionKind};
+use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::{Modify, OpenApi};
+
+use super::api;
+use super::error::ErrorBody;
+
+/// The API's description: every path, with a bearer security scheme.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "onewindow API（一窗通办）",
+        description = "JSON API of onewindow, a county government-service platform. \
+            Every /api/v1 route needs `Authorization: Bearer <token>` (make one with \
+            `onewindow token create USERNAME`). Errors are `{\"error\": {\"code\", \"message\"}}` \
+            with a stable snake_case code and a Chinese message."
+    ),
+    paths(
+        super::healthz,
+        openapi_json,
+        super::docs::page,
+        api::matters::list,
+        api::matters::search,
+        api::matters::show,
+        api::cases::create,
+        api::cases::list,
+        api::cases::warnings,
+        api::cases::overdue,
+        api::cases::show,
+        api::case_actions::act,
+        api::units::inbox,
+        api::sla::counts,
+    ),
+    components(schemas(ErrorBody, ActionRequest)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "catalog", description = "事项目录 service catalog"),
+        (name = "cases", description = "办件 cases"),
+        (name = "sla", description = "时限监测 time limits"),
+        (name = "system", description = "健康检查与接口文档 health and docs"),
+    )
+)]
+pub struct ApiDoc;
+
+/// The document, built once.
+pub fn document() -> &'static Document {
+    static DOC: LazyLock<Document> = LazyLock::new(ApiDoc::openapi);
+    &DOC
+}
+
+/// Serves the OpenAPI document.
+#[utoipa::path(
+    get, path = "/api/openapi.json", tag = "system",
+    responses((status = 200, description = "This document (OpenAPI 3.1)", content_type = "application/json", body = Object))
+)]
+pub async fn openapi_json() -> Json<&'static Document> {
+    Json(document())
+}
+
+/// Adds the `bearer` scheme every `/api/v1` path names.
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, doc: &mut Document) {
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some(
+                "A per-user API token from `onewindow token create USERNAME`",
+            ))
+            .build();
+        doc.components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// The body of `POST /api/v1/cases/{id}/actions`: an action named by its
+/// `action` field, with that action's own fields. Deserialised as
+/// [`domain::case::Action`]; this type only describes it.
+pub struct ActionRequest;
+
+impl utoipa::PartialSchema for ActionRequest {
+    fn schema() -> RefOr<Schema> {
+        let examples = action_examples();
+        let names: Vec<&str> = examples.iter().map(Action::name).collect();
+        let name = ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(names))
+            .description(Some(
+                "Which action; the other fields depend on it (see the examples)",
+            ));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("action", name)
+            .required("action")
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+            .description(Some(
+                "An action on a case. accept / accept_with_deficiency / notify_once are the intake outcomes \
+                 (预审 or window); complete_step closes a back-office step by index; suspend / resume stop \
+                 and restart the clock; decide, issue and deliver conclude the case.",
+            ))
+            .examples(examples.iter().filter_map(|a| serde_json::to_value(a).ok()))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ActionRequest {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Action")
+    }
+}
+
+/// One example of every action, as the schema lists them.
+pub fn action_examples() -> Vec<Action> {
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2026, m, d).unwrap_or_default();
+    let all = vec![
+        Action::Accept {
+            commitments: vec![Commitment {
+                material: "营业执照".into(),
+                verify_by: day(12, 31),
+            }],
+        },
+        Action::AcceptWithDeficiency {
+            missing: vec!["不涉及产权争议的经营场所使用承诺".into()],
+            supplement_by: day(10, 9),
+            commitments: vec![],
+        },
+        Action::NotifyOnce {
+            missing: vec!["经营场所信息及平面布局图".into()],
+            note: "平面图须标明面积".into(),
+        },
+        Action::Resubmit,
+        Action::NotAccept {
+            reason: "申请事项不属于本机关职权范围".into(),
+        },
+        Action::CompleteStep {
+            step: 0,
+            opinion: "同意".into(),
+        },
+        Action::Supplement {
+            materials: vec!["不涉及产权争议的经营场所使用承诺".into()],
+        },
+        Action::Suspend {
+            kind: SuspensionKind::ExpertReview,
+            reason: "需组织专家评审".into(),
+        },
+        Action::Resume,
+        Action::Decide {
+            approve: true,
+            reason: String::new(),
+        },
+        Action::Issue {
+            result: CaseResult::Electronic {
+                number: "QX-2026-000123".into(),
+                licence: "行业综合许可证".into(),
+            },
+        },
+        Action::Deliver {
+            method: DeliveryMethod::Electronic,
+        },
+        Action::Withdraw {
+            reason: "申请人主动撤回".into(),
+        },
+        Action::FlagOverdueSupplement,
+    ];
+    // Does not compile when the domain gains an action: add its example above too.
+    for a in &all {
+        match a {
+            Action::Accept { .. }
+            | Action::AcceptWithDeficiency { .. }
+            | Action::NotifyOnce { .. }
+            | Action::Resubmit
+            | Action::NotAccept { .. }
+            | Action::CompleteStep { .. }
+            | Action::Supplement { .. }
+            | Action::Suspend { .. }
+            | Action::Resume
+            | Action::Decide { .. }
+            | Action::Issue { .. }
+            | Action::Deliver { .. }
+            | Action::Withdraw { .. }
+            | Action::FlagOverdueSupplement => {}
+        }
+    }
+    all
+}

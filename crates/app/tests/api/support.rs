@@ -1,0 +1,247 @@
+//! The app in-process on a fresh database, a settable clock, API tokens for
+//! the demo users, and requests through `router(state).oneshot(…)`.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use app::http::auth::{hash_token, new_token};
+use app::http::{AppState, router};
+use app::service::{FixedClock, Services};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use chrono::{NaiveDate, Utc};
+use domain::case::WarningRule;
+use domain::unit::{Role, UnitCode, User};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use store::testing::{self, TestDb};
+use tower::ServiceExt;
+
+/// Users who get a token: the default demo users, plus `approver.wjj` made here.
+const USERS: &[&str] = &[
+    "zhangwei",
+    "clerk",
+    "clerk.zhao",
+    "approver.scjg",
+    "approver.wjj",
+    "approver.zjj",
+];
+
+/// A running app on one backend.
+pub struct App {
+    pub router: Router,
+    pub clock: Arc<FixedClock>,
+    pub state: AppState,
+    pub backend: &'static str,
+    tokens: HashMap<&'static str, String>,
+    _db: TestDb,
+}
+
+/// A response: status, headers, and the body as JSON (Null when not JSON).
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Value,
+    pub text: String,
+}
+
+impl Reply {
+    /// The error code of an error reply.
+    pub fn code(&self) -> &str {
+        self.body["error"]["code"].as_str().unwrap_or_default()
+    }
+
+    /// The Chinese message of an error reply.
+    pub fn message(&self) -> &str {
+        self.body["error"]["message"].as_str().unwrap_or_default()
+    }
+
+    /// Asserts the status and returns the body.
+    #[track_caller]
+    pub fn expect(self, status: StatusCode) -> Value {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        self.body
+    }
+
+    /// Asserts an error reply's status and code.
+    #[track_caller]
+    pub fn expect_error(&self, status: StatusCode, code: &str) {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body: {}",
+            self.text
+        );
+        assert_eq!(self.code(), code, "unexpected code; body: {}", self.text);
+        assert!(
+            !self.message().is_empty(),
+            "an error has a message: {}",
+            self.text
+        );
+    }
+}
+
+/// The app on every configured backend, the clock on `start`.
+pub async fn apps(start: NaiveDate) -> Vec<App> {
+    let mut apps = Vec::new();
+    for db in testing::all().await {
+        apps.push(App::new(db, start).await);
+    }
+    apps
+}
+
+impl App {
+    async fn new(db: TestDb, start: NaiveDate) -> App {
+        let store = db.store.clone();
+        let wjj = User {
+            username: "approver.wjj".into(),
+            display_name: "林静".into(),
+            unit: UnitCode::parse("wjj").expect("unit code"),
+            role: Role::Approver,
+        };
+        store.put_user(&wjj, Utc::now()).await.expect("user stored");
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        clock.set_day(start);
+        let services = Services::new(store.clone(), clock.clone(), WarningRule::default())
+            .await
+            .expect("services");
+        let state = AppState::new(services);
+        let mut tokens = HashMap::new();
+        for user in USERS {
+            let token = new_token().expect("random token");
+            store
+                .put_api_token(user, &hash_token(&token), Utc::now())
+                .await
+                .expect("token stored");
+            tokens.insert(*user, token);
+        }
+        App {
+            router: router(state.clone()),
+            clock,
+            state,
+            backend: store.backend(),
+            tokens,
+            _db: db,
+        }
+    }
+
+    /// Moves the clock to a day of 2026.
+    pub fn on(&self, month: u32, day: u32) {
+        self.clock.set_day(d(month, day));
+    }
+
+    /// Sends a request; `user` picks the token (none when `None`).
+    pub async fn send(
+        &self,
+        method: Method,
+        uri: &str,
+        user: Option<&str>,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(uri);
+        if let Some(user) = user {
+            let token = self
+                .tokens
+                .get(user)
+                .unwrap_or_else(|| panic!("no token for {user}"));
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let req = match body {
+            Some(b) => req
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(b.to_string())),
+            None => req.body(Body::empty()),
+        };
+        self.send_raw(req.expect("request")).await
+    }
+
+    /// Sends a request as built.
+    pub async fn send_raw(&self, req: Request<Body>) -> Reply {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            headers,
+            body,
+            text,
+        }
+    }
+
+    /// GET as `user`.
+    pub async fn get(&self, user: &str, uri: &str) -> Reply {
+        self.send(Method::GET, uri, Some(user), None, &[]).await
+    }
+
+    /// POST JSON as `user`.
+    pub async fn post(&self, user: &str, uri: &str, body: &Value) -> Reply {
+        self.send(Method::POST, uri, Some(user), Some(body), &[])
+            .await
+    }
+
+    /// Acts on a case as `user`; the action must succeed. Returns the case view.
+    pub async fn act(&self, user: &str, id: i64, action: Value) -> Value {
+        let reply = self
+            .post(user, &format!("/api/v1/cases/{id}/actions"), &action)
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::OK,
+            "[{}] {user} {action}: {}",
+            self.backend,
+            reply.text
+        );
+        reply.body
+    }
+
+    /// Opens a case as `user`; it must be created (201). Returns its id.
+    pub async fn open(&self, user: &str, body: &Value) -> i64 {
+        let v = self
+            .post(user, "/api/v1/cases", body)
+            .await
+            .expect(StatusCode::CREATED);
+        v["record"]["id"].as_i64().expect("case id")
+    }
+
+    /// The ids of a list reply's cases, in order.
+    pub async fn ids(&self, user: &str, uri: &str) -> Vec<i64> {
+        let v = self.get(user, uri).await.expect(StatusCode::OK);
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|c| c["record"]["id"].as_i64().expect("id"))
+            .collect()
+    }
+}
+
+/// A day of 2026.
+pub fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
+}
+
+/// A date as the API writes it.
+pub fn ds(month: u32, day: u32) -> Value {
+    Value::String(d(month, day).to_string())
+}
+
+/// An enterprise applicant with a valid 统一社会信用代码.
+pub fn enterprise() -> Value {
+    serde_json::json!({"kind": "enterprise", "name": "栖霞市丽人美发有限公司", "credit_code": "91350100M000100Y43", "phone": "13800000000"})
+}
