@@ -158,6 +158,16 @@ fn audit_verify_names_a_record_edited_behind_the_application() {
     assert!(stdout_ok(d, &["audit", "verify"]).contains("审计日志完好"));
 
     let conn = rusqlite::Connection::open(d.join("onewindow.db")).unwrap();
+    assert!(
+        conn.execute(
+            "UPDATE audit_log SET actor = 'intruder' WHERE seq = 150",
+            []
+        )
+        .is_err(),
+        "append-only"
+    );
+    conn.execute_batch("DROP TRIGGER audit_log_no_update")
+        .unwrap();
     conn.execute(
         "UPDATE audit_log SET actor = 'intruder' WHERE seq = 150",
         [],

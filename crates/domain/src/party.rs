@@ -48,6 +48,22 @@ pub enum IdError {
     BirthDate(String),
 }
 
+impl IdError {
+    /// The stable code the API returns: `invalid_credit_code` or `invalid_id_number`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IdError::Length { kind, .. }
+            | IdError::Character { kind, .. }
+            | IdError::Check { kind, .. }
+                if *kind == CREDIT_KIND =>
+            {
+                "invalid_credit_code"
+            }
+            _ => "invalid_id_number",
+        }
+    }
+}
+
 const CREDIT_KIND: &str = "统一社会信用代码";
 const ID_KIND: &str = "居民身份证号";
 

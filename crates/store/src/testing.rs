@@ -19,6 +19,38 @@ pub struct TestDb {
     /// Its URL, for opening it again (as a second process would).
     pub url: String,
     _dir: Option<tempfile::TempDir>,
+    /// For PostgreSQL: the server's admin URL and this database's name, to drop it afterwards.
+    pg: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some((admin, name)) = self.pg.take() else {
+            return;
+        };
+        // Drop may run inside a runtime, so the clean-up gets a thread and a runtime of its own.
+        let cleanup = std::thread::spawn(move || {
+            let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+            else {
+                return;
+            };
+            rt.block_on(async {
+                if let Ok((client, conn)) =
+                    tokio_postgres::connect(&admin, tokio_postgres::NoTls).await
+                {
+                    let task = tokio::spawn(conn);
+                    let _ = client
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                    drop(client);
+                    let _ = task.await;
+                }
+            });
+        });
+        let _ = cleanup.join();
+    }
 }
 
 /// A fresh SQLite database file.
@@ -33,6 +65,7 @@ pub async fn sqlite() -> TestDb {
         store,
         url,
         _dir: Some(dir),
+        pg: None,
     }
 }
 
@@ -72,6 +105,7 @@ pub async fn postgres() -> Option<TestDb> {
         store,
         url,
         _dir: None,
+        pg: Some((admin, name)),
     })
 }
 

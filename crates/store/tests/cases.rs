@@ -1522,16 +1522,35 @@ async fn the_audit_log_records_every_change_and_verifies_whole() {
     }
 }
 
-/// Runs SQL on the database behind the store's back, as anyone with database access could.
+/// Runs SQL on the database behind the store's back, as anyone with database
+/// access could: first switching off the triggers that keep the log append-only.
 async fn behind_the_store(db: &TestDb, sql: &str) {
     if db.store.backend() == "sqlite" {
         let conn = rusqlite::Connection::open(&db.url).unwrap();
+        let refused = conn.execute("DELETE FROM audit_log WHERE seq = 1", []);
+        assert!(
+            refused.is_err(),
+            "the application's database refuses to delete audit records"
+        );
+        conn.execute_batch("DROP TRIGGER audit_log_no_update; DROP TRIGGER audit_log_no_delete;")
+            .unwrap();
         conn.execute_batch(sql).unwrap();
     } else {
         let (client, conn) = tokio_postgres::connect(&db.url, tokio_postgres::NoTls)
             .await
             .unwrap();
         let task = tokio::spawn(conn);
+        let refused = client
+            .batch_execute("UPDATE audit_log SET actor = actor WHERE seq = 1")
+            .await;
+        assert!(
+            refused.is_err(),
+            "the application's database refuses to change audit records"
+        );
+        client
+            .batch_execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only")
+            .await
+            .unwrap();
         client.batch_execute(sql).await.unwrap();
         drop(client);
         task.await.unwrap().unwrap();

@@ -155,19 +155,7 @@ impl From<CaseError> for AppError {
 
 impl From<IdError> for AppError {
     fn from(e: IdError) -> Self {
-        // IdError names the kind of number in its (Chinese) `kind`; the
-        // domain keeps no separate tag, so the code is chosen from it.
-        let credit = matches!(
-            &e,
-            IdError::Length { kind, .. } | IdError::Character { kind, .. } | IdError::Check { kind, .. }
-                if *kind == "统一社会信用代码"
-        );
-        let code = if credit {
-            "invalid_credit_code"
-        } else {
-            "invalid_id_number"
-        };
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, e.to_string())
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string())
     }
 }
 

@@ -110,6 +110,15 @@ CREATE TABLE audit_log (
     hash        TEXT NOT NULL
 );
 
+CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    RAISE EXCEPTION 'the audit log is append-only';
+END;
+$$;
+
+CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log
+    FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+
 -- The newest record's seq and hash, updated with every append, so that a
 -- record removed from the end of the chain is noticed too.
 CREATE TABLE audit_head (

@@ -109,6 +109,16 @@ CREATE TABLE audit_log (
     hash        TEXT NOT NULL
 );
 
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
 -- The newest record's seq and hash, updated with every append, so that a
 -- record removed from the end of the chain is noticed too.
 CREATE TABLE audit_head (

@@ -611,22 +611,25 @@ impl Store for SqliteStore {
 
     async fn user_by_token(&self, token_hash: &str) -> Result<User> {
         let h = token_hash.to_owned();
-        let username: Option<String> = self
+        let row: Option<(String, String, String, String)> = self
             .call(move |c| {
                 Ok(c.query_row(
-                    "SELECT username FROM api_tokens WHERE token_hash = ?1",
+                    "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
+                     JOIN users u ON u.username = t.username WHERE t.token_hash = ?1",
                     [h],
-                    |r| r.get(0),
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
                 .optional()?)
             })
             .await?;
-        let username = username.ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
-        self.users()
-            .await?
-            .into_iter()
-            .find(|u| u.username == username)
-            .ok_or_else(|| StoreError::NotFound(format!("用户 {username}")))
+        let (username, display_name, unit, role) =
+            row.ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
+        Ok(User {
+            username,
+            display_name,
+            unit: UnitCode::parse(&unit).map_err(|e| StoreError::Backend(e.to_string()))?,
+            role: Role::parse(&role).ok_or_else(|| bad_enum("role", &role))?,
+        })
     }
 
     async fn audit_records(
