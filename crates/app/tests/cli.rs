@@ -91,8 +91,8 @@ fn loading_a_year_makes_its_deadlines_exact() {
 fn demo_start_twice_neither_fails_nor_duplicates() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let first = stdout_ok(d, &["demo"]);
-    let second = stdout_ok(d, &["demo"]);
+    let first = stdout_ok(d, &["demo", "--no-serve"]);
+    let second = stdout_ok(d, &["demo", "--no-serve"]);
     assert!(
         first.starts_with("已生成"),
         "the first start makes demo cases: {first}"
@@ -154,7 +154,7 @@ fn demo_start_twice_neither_fails_nor_duplicates() {
 fn audit_verify_names_a_record_edited_behind_the_application() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    stdout_ok(d, &["demo"]);
+    stdout_ok(d, &["demo", "--no-serve"]);
     assert!(stdout_ok(d, &["audit", "verify"]).contains("审计日志完好"));
 
     let conn = rusqlite::Connection::open(d.join("onewindow.db")).unwrap();

@@ -1,5 +1,5 @@
-//! `onewindow demo`: prepares the database with the default data and shows
-//! what a new user can try.
+//! `onewindow demo`: prepares the database with the default data and demo
+//! cases, shows what a new user can try, then serves onewindow.
 
 use crate::config::Config;
 use clap::Args as ClapArgs;
@@ -7,10 +7,17 @@ use std::process::ExitCode;
 
 /// Options of `onewindow demo`.
 #[derive(Debug, ClapArgs)]
-pub struct Args {}
+pub struct DemoArgs {
+    /// Prepare the data and exit instead of serving.
+    #[arg(long)]
+    pub no_serve: bool,
+    /// Where to serve.
+    #[command(flatten)]
+    pub serve: super::serve::Args,
+}
 
-/// Opens (and on first use fills) the database, then prints what it holds.
-pub async fn run(config: &Config, _args: Args) -> anyhow::Result<ExitCode> {
+/// Opens (and on first use fills) the database, prints what it holds, then serves.
+pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config).await?;
     let today = crate::service::shanghai_today(chrono::Utc::now());
     let made = crate::demo_data::generate(store.clone(), today, 4).await?;
@@ -59,5 +66,10 @@ pub async fn run(config: &Config, _args: Args) -> anyhow::Result<ExitCode> {
     println!("  onewindow catalog search 营业执照");
     println!("  onewindow calendar add 2026-09-30 3");
     println!("  onewindow catalog export 目录.xlsx");
-    Ok(ExitCode::SUCCESS)
+    println!("  onewindow token create clerk    # 为演示账号生成 API 令牌");
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!();
+    super::serve::run(config, args.serve).await
 }

@@ -43,8 +43,8 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Prepare the database with the default units and catalog and show what is loaded.
-    Demo(demo::Args),
+    /// Load the default units, catalog and demo cases (once), show them, then serve.
+    Demo(demo::DemoArgs),
     /// Create or update the database schema, and load the defaults into a new database.
     Migrate,
     /// Print the configuration in force (secrets redacted).
@@ -162,5 +162,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep => sweep::run(&config).await,
         Command::Serve(args) => serve::run(&config, args).await,
         Command::Token(cmd) => token::run(&config, cmd).await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
     }
 }
