@@ -219,8 +219,13 @@ impl From<PathRejection> for AppError {
 }
 
 /// Any path no route matches.
-pub async fn no_route() -> AppError {
-    AppError::not_found("没有这个接口，请查看 /api/docs")
+/// API paths answer JSON; every other path is a page and gets the HTML 404.
+pub async fn no_route(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") || uri.path() == "/api" {
+        AppError::not_found("没有这个接口，请查看 /api/docs").into_response()
+    } else {
+        crate::http::pages::not_found().await
+    }
 }
 
 /// A known path asked with a method it does not serve.

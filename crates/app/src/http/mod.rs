@@ -4,11 +4,13 @@
 //! through `router(state).oneshot(request)` without a socket.
 
 pub mod api;
+pub mod assets;
 pub mod auth;
 pub mod docs;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod pages;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -75,6 +77,8 @@ pub fn router(state: AppState) -> Router {
             r.route(path, handler)
         })
         .merge(protected)
+        .merge(pages::routes())
+        .route("/static/{*path}", get(assets::file))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(middleware::from_fn(log_request))
