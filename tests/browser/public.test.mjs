@@ -1,0 +1,47 @@
+// The public pages on a phone and on a desktop: they render in Chinese, fit
+// a phone's width, and the search box leads to the catalog.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launchBrowser, PHONE, DESKTOP, shot, overflowsSideways } from './support.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const PUBLIC_PAGES = [
+  { path: '/', name: 'home', text: '一窗受理' },
+];
+
+for (const [label, device] of [['phone', PHONE], ['desktop', DESKTOP]]) {
+  test(`public pages fit a ${label} and speak Chinese`, async () => {
+    const context = await browser.newContext(device);
+    const page = await context.newPage();
+    for (const p of PUBLIC_PAGES) {
+      const response = await page.goto(server.base + p.path);
+      assert.equal(response.status(), 200, `${p.path} answers`);
+      await page.getByText(p.text).first().waitFor();
+      assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+      assert.equal(await overflowsSideways(page), false, `${p.path} fits the ${label} width`);
+      await shot(page, `${label}-${p.name}`);
+    }
+    await context.close();
+  });
+}
+
+test('an unknown page is a Chinese 404 page', async () => {
+  const context = await browser.newContext(PHONE);
+  const page = await context.newPage();
+  const response = await page.goto(`${server.base}/no-such-page`);
+  assert.equal(response.status(), 404);
+  await page.getByRole('heading', { name: '页面不存在' }).waitFor();
+  await context.close();
+});
