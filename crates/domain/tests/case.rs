@@ -530,3 +530,90 @@ proptest! {
         if moved.status == SlaStatus::Normal { prop_assert!(moved.remaining > rule.threshold(WorkingDays(limit)) || today < moved.warn_from); }
     }
 }
+
+#[test]
+fn each_role_is_offered_only_what_it_may_do_now() {
+    use domain::case::{ActionKind as K, offered};
+    use domain::unit::Role;
+    let mut r = Run::new(Channel::Online, "2026-03-02");
+    assert_eq!(
+        offered(&r.case, Role::WindowClerk, "zgb"),
+        vec![
+            K::Accept,
+            K::AcceptWithDeficiency,
+            K::NotifyOnce,
+            K::Withdraw
+        ],
+        "the window has no veto: no 不予受理"
+    );
+    assert_eq!(
+        offered(&r.case, Role::Approver, "zjj"),
+        vec![K::NotAccept],
+        "the responsible unit may decline to accept"
+    );
+    assert!(offered(&r.case, Role::Supervisor, "zgb").is_empty());
+
+    r.act(
+        "2026-03-02",
+        Action::AcceptWithDeficiency {
+            missing: vec!["场地平面图".into()],
+            supplement_by: d("2026-03-06"),
+            commitments: vec![],
+        },
+    );
+    assert_eq!(
+        offered(&r.case, Role::Approver, "zrj"),
+        vec![K::CompleteStep, K::Suspend],
+        "a unit holding a parallel step"
+    );
+    assert!(
+        offered(&r.case, Role::Approver, "scjg").is_empty(),
+        "a unit with no part in the case"
+    );
+    assert_eq!(
+        offered(&r.case, Role::Applicant, "qx"),
+        vec![K::Supplement, K::Withdraw],
+        "the applicant owes a 容缺 material"
+    );
+    assert!(
+        !offered(&r.case, Role::DepartmentHead, "zjj").contains(&K::Decide),
+        "not before every step is done"
+    );
+
+    r.act(
+        "2026-03-03",
+        Action::CompleteStep {
+            step: 0,
+            opinion: String::new(),
+        },
+    );
+    r.act(
+        "2026-03-03",
+        Action::CompleteStep {
+            step: 1,
+            opinion: String::new(),
+        },
+    );
+    r.act(
+        "2026-03-04",
+        Action::CompleteStep {
+            step: 2,
+            opinion: String::new(),
+        },
+    );
+    r.act(
+        "2026-03-04",
+        Action::Supplement {
+            materials: vec!["场地平面图".into()],
+        },
+    );
+    assert!(offered(&r.case, Role::DepartmentHead, "zjj").contains(&K::Decide));
+    assert!(
+        !offered(&r.case, Role::Approver, "zjj").contains(&K::Decide),
+        "approvers review; heads decide"
+    );
+    assert!(
+        !offered(&r.case, Role::Applicant, "qx").contains(&K::Supplement),
+        "nothing is owed any more"
+    );
+}

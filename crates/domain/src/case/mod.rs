@@ -7,10 +7,12 @@
 //! refused with a stable code and the case is left as it was.
 
 mod clock;
+mod permission;
 mod state;
 mod transition;
 
 pub use clock::{CaseClock, SlaStatus, WarningRule};
+pub use permission::{ActionKind, offered, role_may};
 pub use state::{
     Applicant, CaseResult, CaseState, CaseStep, Channel, Commitment, Decision, Deficiency,
     DeliveryMethod, SuspensionKind, SuspensionRecord,
