@@ -361,3 +361,57 @@ async fn published_versions_cannot_be_changed_even_behind_the_store() {
     assert!(err.to_string().contains("never change"), "{err}");
     assert!(conn.execute("DELETE FROM matter_versions", []).is_err());
 }
+
+/// Writes arriving together share a commit on SQLite (group commit); each
+/// still succeeds or fails alone: a failing one leaves no trace, the others
+/// are all kept.
+#[tokio::test]
+async fn concurrent_writes_succeed_or_fail_alone() {
+    for db in testing::all().await {
+        let b = db.store.backend();
+        let town = db
+            .store
+            .units()
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|u| u.kind == UnitKind::Town)
+            .unwrap();
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let store = db.store.clone();
+            let unit = if i % 10 == 7 {
+                UnitCode::parse("no-such-unit").unwrap()
+            } else {
+                town.code.clone()
+            };
+            tasks.push(tokio::spawn(async move {
+                let user = User {
+                    username: format!("t.burst{i}"),
+                    display_name: "测试".into(),
+                    unit,
+                    role: Role::WindowClerk,
+                };
+                store.put_user(&user, at(1)).await
+            }));
+        }
+        let mut ok = 0;
+        for (i, t) in tasks.into_iter().enumerate() {
+            match t.await.unwrap() {
+                Ok(()) => ok += 1,
+                Err(e) => assert!(
+                    i % 10 == 7 && matches!(e, StoreError::NotFound(_)),
+                    "{b}: write {i}: {e}"
+                ),
+            }
+        }
+        assert_eq!(ok, 36, "{b}");
+        let users = db.store.users().await.unwrap();
+        let burst: Vec<_> = users
+            .iter()
+            .filter(|u| u.username.starts_with("t.burst"))
+            .collect();
+        assert_eq!(burst.len(), 36, "{b}: every good write kept, no bad one");
+        assert!(burst.iter().all(|u| u.unit == town.code), "{b}");
+    }
+}

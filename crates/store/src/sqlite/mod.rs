@@ -11,9 +11,10 @@ use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 mod cases;
+mod engine;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -22,7 +23,7 @@ mod embedded {
 /// A SQLite database file.
 #[derive(Clone)]
 pub struct SqliteStore {
-    conn: Arc<Mutex<Connection>>,
+    engine: Arc<engine::Engine>,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -43,62 +44,45 @@ fn json_err(e: serde_json::Error) -> StoreError {
 }
 
 impl SqliteStore {
-    /// Opens (creating if needed) the database file and migrates it.
+    /// Opens (creating if needed) the database file, migrates it and starts
+    /// its writer thread.
     pub async fn open(path: &Path) -> Result<Self> {
         let path = path.to_owned();
-        let conn = tokio::task::spawn_blocking(move || -> Result<Connection> {
+        let engine = tokio::task::spawn_blocking(move || -> Result<Arc<engine::Engine>> {
             if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                 std::fs::create_dir_all(dir).map_err(|e| {
                     StoreError::Backend(format!("cannot create {}: {e}", dir.display()))
                 })?;
             }
-            let mut conn = Connection::open(&path)?;
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-            conn.pragma_update(None, "synchronous", "NORMAL")?;
-            conn.pragma_update(None, "foreign_keys", "ON")?;
-            conn.busy_timeout(std::time::Duration::from_secs(5))?;
+            let mut writer = engine::connect(&path)?;
             embedded::migrations::runner()
-                .run(&mut conn)
+                .run(&mut writer)
                 .map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
-            Ok(conn)
+            engine::Engine::start(&path, writer)
         })
         .await
         .map_err(|e| StoreError::Backend(e.to_string()))??;
-        Ok(Self {
-            conn: Arc::new(Mutex::new(conn)),
-        })
+        Ok(Self { engine })
     }
 
-    /// Runs `f` with the connection on a blocking thread.
+    /// Runs `f` on a reader connection on a blocking thread.
     async fn call<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
     {
-        let conn = self.conn.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = conn
-                .lock()
-                .map_err(|_| StoreError::Backend("connection mutex poisoned".into()))?;
-            f(&mut guard)
-        })
-        .await
-        .map_err(|e| StoreError::Backend(e.to_string()))?
+        self.engine.read(f).await
     }
 
-    /// Runs `f` inside one immediate transaction, committed only if it succeeds.
+    /// Runs `f` inside the writer's next transaction (shared with other
+    /// writes queued at the same moment, each in its own savepoint); returns
+    /// once that transaction is committed. If `f` fails, nothing it did is kept.
     async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
-        self.call(move |c| {
-            let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let out = f(&tx)?;
-            tx.commit()?;
-            Ok(out)
-        })
-        .await
+        self.engine.write(f).await
     }
 }
 
