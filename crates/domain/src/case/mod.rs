@@ -10,6 +10,7 @@ mod clock;
 mod permission;
 mod state;
 mod transition;
+mod view;
 
 pub use clock::{CaseClock, SlaStatus, WarningRule};
 pub use permission::{ActionKind, offered, role_may};
@@ -18,6 +19,10 @@ pub use state::{
     DeliveryMethod, SuspensionKind, SuspensionRecord,
 };
 pub use transition::{Action, CaseError, Context, Effect, NoticeKind, latest_supplement_date};
+pub use view::{
+    IntakeOptions, action_name_label, effect_label, intake_options, mask_identifier, unit_duties,
+    visit_outcome_label,
+};
 
 use crate::catalog::{MatterCode, WorkingDays};
 use chrono::NaiveDate;
