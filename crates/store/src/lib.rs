@@ -198,6 +198,51 @@ pub trait Store: Send + Sync {
                 .collect(),
         })
     }
+
+    /// Records files already written under the data directory for a case,
+    /// all in one transaction with one audit record. Returns them as stored.
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Attachment>>;
+    /// A case's attachments, oldest first.
+    async fn attachments(&self, case_id: i64) -> Result<Vec<Attachment>>;
+}
+
+/// A file uploaded for a case, about to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NewAttachment {
+    /// The material it is for, by name.
+    pub material: String,
+    /// The file's name on the applicant's device (shown, never used as a path).
+    pub file_name: String,
+    /// Its MIME type, as found from its content.
+    pub content_type: String,
+    /// Its size in bytes.
+    pub size: i64,
+    /// Its SHA-256, lower-case hex.
+    pub sha256: String,
+    /// Where it is kept, relative to the data directory: `uploads/<case id>/<sha256>`.
+    pub stored_path: String,
+}
+
+/// A file uploaded for a case, as recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attachment {
+    /// Record id.
+    pub id: i64,
+    /// The case.
+    pub case_id: i64,
+    /// The file.
+    #[serde(flatten)]
+    pub file: NewAttachment,
+    /// Who uploaded it.
+    pub uploaded_by: String,
+    /// When.
+    pub uploaded_at: DateTime<Utc>,
 }
 
 /// Opens the store a URL names, migrates it and loads the defaults on first

@@ -14,6 +14,7 @@ use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
 use std::collections::HashSet;
 use tokio_postgres::Row;
 
+mod attachments;
 mod cases;
 
 mod embedded {
@@ -654,5 +655,23 @@ impl Store for PostgresStore {
         .await?;
         tx.commit().await?;
         Ok(true)
+    }
+
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[crate::NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Attachment>> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = attachments::add(&tx, case_id, files, actor, at).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
+        attachments::list(&self.pool.get().await?, case_id).await
     }
 }

@@ -13,6 +13,7 @@ use std::collections::HashSet;
 use std::path::Path;
 use std::sync::Arc;
 
+mod attachments;
 mod cases;
 mod engine;
 
@@ -656,5 +657,21 @@ impl Store for SqliteStore {
             Ok(true)
         })
         .await
+    }
+
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[crate::NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Attachment>> {
+        let (files, actor) = (files.to_vec(), actor.clone());
+        self.write(move |tx| attachments::add(tx, case_id, &files, &actor, at))
+            .await
+    }
+
+    async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
+        self.call(move |c| attachments::list(c, case_id)).await
     }
 }
