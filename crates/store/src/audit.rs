@@ -146,6 +146,7 @@ impl Verifier {
             "matter" => "matter",
             "certificate" => "certificate",
             "calendar" => "calendar",
+            "user" => "user",
             _ => {
                 return Some((
                     r.seq,

@@ -131,9 +131,55 @@ pub struct CaseEvent {
     pub effects: Vec<Effect>,
 }
 
+/// Which cases a user may see at all, applied inside every scoped query
+/// (lists, one case), so a page or API handler cannot forget it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// Every case (supervisors, admins, the county hall's windows).
+    #[default]
+    All,
+    /// Cases this unit has a part in: it is the responsible unit or the unit
+    /// of one of the case's steps (open, done or still to come).
+    Department(String),
+    /// Cases presented at this unit or at a unit under it (a town's or
+    /// street's villages and communities).
+    Town(String),
+    /// Cases this user account applied for.
+    Applicant(String),
+}
+
+impl Scope {
+    /// The SQL condition (the same on both backends) restricting `cases c`
+    /// to this scope, given the placeholder its value is bound to; `None`
+    /// for [`Scope::All`].
+    pub(crate) fn condition(&self, p: &str) -> Option<String> {
+        match self {
+            Scope::All => None,
+            Scope::Department(_) => Some(format!(
+                "(c.unit = {p} OR EXISTS (SELECT 1 FROM case_units cu WHERE cu.case_id = c.id AND cu.unit = {p}))"
+            )),
+            Scope::Town(_) => Some(format!(
+                "c.intake_unit IN (WITH RECURSIVE sub(code) AS (SELECT CAST({p} AS TEXT) \
+                 UNION SELECT u.code FROM units u JOIN sub ON u.parent = sub.code) SELECT code FROM sub)"
+            )),
+            Scope::Applicant(_) => Some(format!("c.applicant_user = {p}")),
+        }
+    }
+
+    /// The value the condition's placeholder is bound to.
+    pub(crate) fn value(&self) -> Option<&str> {
+        match self {
+            Scope::All => None,
+            Scope::Department(v) | Scope::Town(v) | Scope::Applicant(v) => Some(v),
+        }
+    }
+}
+
 /// Which cases to list. Unset fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct CaseFilter {
+    /// Only cases within this scope (default: all).
+    pub scope: Scope,
     /// In this state.
     pub state: Option<CaseState>,
     /// Whose responsible unit is this.

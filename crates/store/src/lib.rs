@@ -4,15 +4,17 @@
 //! and, on a fresh database, loads the default units, users and catalog.
 
 pub mod audit;
+mod auth;
 mod cases;
 mod catalog_rules;
 mod postgres;
 mod sqlite;
 pub mod testing;
 
+pub use auth::{Account, LoginAttempt, LoginFailures, NewAccount, NewSession, Session};
 pub use cases::{
     Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
-    SlaCounts, Visit,
+    Scope, SlaCounts, Visit,
 };
 
 use async_trait::async_trait;
@@ -210,6 +212,58 @@ pub trait Store: Send + Sync {
     ) -> Result<Vec<Attachment>>;
     /// A case's attachments, oldest first.
     async fn attachments(&self, case_id: i64) -> Result<Vec<Attachment>>;
+
+    // Signing in and scoping (accounts, sessions, login attempts).
+
+    /// One account with its password hash; `NotFound` when there is none.
+    async fn account(&self, username: &str) -> Result<Account>;
+    /// Creates an account (an applicant registering, staff an admin adds),
+    /// with an audit record that never holds the hash. `Conflict` when the
+    /// username is taken, `NotFound` when the unit does not exist.
+    async fn create_account(
+        &self,
+        account: &NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Sets (or, with `None`, removes) a user's password hash and ends the
+    /// user's sessions. `NotFound` when there is no such user.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Disables (or enables again) an account; disabling ends its sessions.
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Stores a new session, and drops every session already expired.
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+    /// The live session with this id hash as of `now`: `NotFound` when it
+    /// does not exist, has passed its idle or absolute end, or its user is disabled.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
+    /// Moves a session's idle end to `idle_until` (never past its absolute end).
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()>;
+    /// Ends a session (logout); ending one that is gone is not an error.
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+    /// Records a sign-in attempt.
+    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
+    /// Failed sign-in attempts since `since`, for a username and for an address.
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<LoginFailures>;
+    /// One case, when it lies within `scope`; `NotFound` otherwise, exactly
+    /// as for a case that does not exist.
+    async fn case_scoped(&self, id: i64, scope: &Scope) -> Result<CaseRecord>;
 }
 
 /// A file uploaded for a case, about to be recorded.

@@ -4,7 +4,7 @@ use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use crate::cases::EventRow;
 use crate::{
     Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
-    Result, SlaCounts, StoreError, Visit,
+    Result, Scope, SlaCounts, StoreError, Visit,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
@@ -97,6 +97,30 @@ pub(super) async fn load_case(c: &impl GenericClient, id: i64, lock: bool) -> Re
         .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
 }
 
+/// One case, when it lies within `scope` (`NotFound` otherwise).
+pub(super) async fn load_scoped(
+    c: &impl GenericClient,
+    id: i64,
+    scope: &Scope,
+) -> Result<CaseRecord> {
+    let mut args: Params<'_> = vec![Box::new(id)];
+    let cond = match scope.value() {
+        Some(v) => {
+            args.push(Box::new(v.to_owned()));
+            scope
+                .condition("$2")
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = $1{cond}");
+    query_cases(c, &sql, &args)
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
+}
+
 pub(super) async fn load_by_receipt(c: &impl GenericClient, receipt: &str) -> Result<CaseRecord> {
     let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.receipt_no = $1");
     query_cases(c, &sql, &vec![Box::new(receipt.to_owned())])
@@ -117,6 +141,14 @@ async fn set_holders(
         tx.execute(
             "INSERT INTO case_holders (case_id, unit, deadline) VALUES ($1, $2, $3)",
             &[&id, &unit, &deadline],
+        )
+        .await?;
+    }
+    // The units with a part in the case, for Scope::Department.
+    for unit in std::iter::once(&case.unit).chain(case.steps.iter().map(|s| &s.unit)) {
+        tx.execute(
+            "INSERT INTO case_units (case_id, unit) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            &[&id, unit],
         )
         .await?;
     }
@@ -338,6 +370,10 @@ pub(super) async fn list(c: &impl GenericClient, f: &CaseFilter) -> Result<Vec<C
     fn bind<'a>(args: &mut Params<'a>, v: impl ToSql + Sync + Send + 'a) -> String {
         args.push(Box::new(v));
         format!("${}", args.len())
+    }
+    if let Some(v) = f.scope.value() {
+        let p = bind(&mut args, v.to_owned());
+        conds.extend(f.scope.condition(&p));
     }
     if let Some(s) = f.state {
         let p = bind(&mut args, s.as_str().to_owned());

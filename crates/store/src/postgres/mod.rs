@@ -15,6 +15,7 @@ use std::collections::HashSet;
 use tokio_postgres::Row;
 
 mod attachments;
+mod auth;
 mod cases;
 
 mod embedded {
@@ -602,7 +603,7 @@ impl Store for PostgresStore {
         let row = client
             .query_opt(
                 "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
-                 JOIN users u ON u.username = t.username WHERE t.token_hash = $1",
+                 JOIN users u ON u.username = t.username WHERE t.token_hash = $1 AND NOT u.disabled",
                 &[&token_hash],
             )
             .await?
@@ -673,5 +674,83 @@ impl Store for PostgresStore {
 
     async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
         attachments::list(&self.pool.get().await?, case_id).await
+    }
+
+    async fn account(&self, username: &str) -> Result<crate::Account> {
+        auth::account(&self.pool.get().await?, username).await
+    }
+
+    async fn create_account(
+        &self,
+        account: &crate::NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::create_account(&tx, account, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::set_password(&tx, username, password_hash, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::set_disabled(&tx, username, disabled, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &crate::NewSession) -> Result<()> {
+        auth::create_session(&self.pool.get().await?, session).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<crate::Session> {
+        auth::session(&self.pool.get().await?, id_hash, now).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()> {
+        auth::touch_session(&self.pool.get().await?, id_hash, idle_until).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        auth::delete_session(&self.pool.get().await?, id_hash).await
+    }
+
+    async fn record_login_attempt(&self, attempt: &crate::LoginAttempt) -> Result<()> {
+        auth::record_attempt(&self.pool.get().await?, attempt).await
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<crate::LoginFailures> {
+        auth::failures(&self.pool.get().await?, username, ip, since).await
+    }
+
+    async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
+        cases::load_scoped(&self.pool.get().await?, id, scope).await
     }
 }

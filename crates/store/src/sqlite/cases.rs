@@ -4,7 +4,7 @@ use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use crate::cases::EventRow;
 use crate::{
     Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
-    Result, SlaCounts, StoreError, Visit,
+    Result, Scope, SlaCounts, StoreError, Visit,
 };
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::case::{Case, Effect, SlaStatus};
@@ -131,6 +131,25 @@ pub(super) fn load_case(c: &Connection, id: i64) -> Result<CaseRecord> {
         .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
 }
 
+/// One case, when it lies within `scope` (`NotFound` otherwise).
+pub(super) fn load_scoped(c: &Connection, id: i64, scope: &Scope) -> Result<CaseRecord> {
+    let mut args = vec![Value::Integer(id)];
+    let cond = match scope.value() {
+        Some(v) => {
+            args.push(Value::Text(v.to_owned()));
+            scope
+                .condition("?2")
+                .map(|c| format!(" AND {c}"))
+                .unwrap_or_default()
+        }
+        None => String::new(),
+    };
+    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = ?1{cond}");
+    query_cases(c, &sql, args)?
+        .pop()
+        .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
+}
+
 pub(super) fn load_by_receipt(c: &Connection, receipt: &str) -> Result<CaseRecord> {
     let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.receipt_no = ?1");
     query_cases(c, &sql, vec![Value::Text(receipt.to_owned())])?
@@ -149,6 +168,13 @@ fn set_holders(
         tx.execute(
             "INSERT INTO case_holders (case_id, unit, deadline) VALUES (?1, ?2, ?3)",
             params![id, unit, deadline],
+        )?;
+    }
+    // The units with a part in the case, for Scope::Department.
+    for unit in std::iter::once(&case.unit).chain(case.steps.iter().map(|s| &s.unit)) {
+        tx.execute(
+            "INSERT OR IGNORE INTO case_units (case_id, unit) VALUES (?1, ?2)",
+            params![id, unit],
         )?;
     }
     Ok(())
@@ -352,6 +378,10 @@ pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
         args.push(v);
         format!("?{}", args.len())
     };
+    if let Some(v) = f.scope.value() {
+        let p = bind(&mut args, Value::Text(v.to_owned()));
+        conds.extend(f.scope.condition(&p));
+    }
     if let Some(s) = f.state {
         let p = bind(&mut args, Value::Text(s.as_str().into()));
         conds.push(format!("c.state = {p}"));

@@ -14,6 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod attachments;
+mod auth;
 mod cases;
 mod engine;
 
@@ -600,7 +601,7 @@ impl Store for SqliteStore {
             .call(move |c| {
                 Ok(c.query_row(
                     "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
-                     JOIN users u ON u.username = t.username WHERE t.token_hash = ?1",
+                     JOIN users u ON u.username = t.username WHERE t.token_hash = ?1 AND u.disabled = 0",
                     [h],
                     |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
                 )
@@ -673,5 +674,90 @@ impl Store for SqliteStore {
 
     async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
         self.call(move |c| attachments::list(c, case_id)).await
+    }
+
+    async fn account(&self, username: &str) -> Result<crate::Account> {
+        let u = username.to_owned();
+        self.call(move |c| auth::account(c, &u)).await
+    }
+
+    async fn create_account(
+        &self,
+        account: &crate::NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (a, actor) = (account.clone(), actor.clone());
+        self.write(move |tx| auth::create_account(tx, &a, &actor, now))
+            .await
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, h, actor) = (
+            username.to_owned(),
+            password_hash.map(str::to_owned),
+            actor.clone(),
+        );
+        self.write(move |tx| auth::set_password(tx, &u, h.as_deref(), &actor, now))
+            .await
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, actor) = (username.to_owned(), actor.clone());
+        self.write(move |tx| auth::set_disabled(tx, &u, disabled, &actor, now))
+            .await
+    }
+
+    async fn create_session(&self, session: &crate::NewSession) -> Result<()> {
+        let s = session.clone();
+        self.write(move |tx| auth::create_session(tx, &s)).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<crate::Session> {
+        let h = id_hash.to_owned();
+        self.call(move |c| auth::session(c, &h, now)).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()> {
+        let h = id_hash.to_owned();
+        self.write(move |tx| auth::touch_session(tx, &h, idle_until))
+            .await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let h = id_hash.to_owned();
+        self.write(move |tx| auth::delete_session(tx, &h)).await
+    }
+
+    async fn record_login_attempt(&self, attempt: &crate::LoginAttempt) -> Result<()> {
+        let a = attempt.clone();
+        self.write(move |tx| auth::record_attempt(tx, &a)).await
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<crate::LoginFailures> {
+        let (u, ip) = (username.to_owned(), ip.to_owned());
+        self.call(move |c| auth::failures(c, &u, &ip, since)).await
+    }
+
+    async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
+        let scope = scope.clone();
+        self.call(move |c| cases::load_scoped(c, id, &scope)).await
     }
 }

@@ -1,0 +1,56 @@
+-- Signing in: passwords, applicants' own identifiers, database sessions,
+-- login attempts (for rate limiting), and the units taking part in a case
+-- (for per-unit scoping).
+
+-- An Argon2id PHC string; NULL = the account cannot sign in.
+ALTER TABLE users ADD COLUMN password_hash TEXT;
+-- For applicants: the 居民身份证号 or 统一社会信用代码 they registered with, and a phone.
+ALTER TABLE users ADD COLUMN applicant_id TEXT;
+ALTER TABLE users ADD COLUMN phone TEXT;
+-- A disabled account cannot sign in and its sessions end.
+ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- One row per signed-in browser. Only the SHA-256 of the cookie's random id
+-- is kept, so a copy of the database does not let anyone take a session over.
+CREATE TABLE sessions (
+    id_hash     TEXT PRIMARY KEY,
+    username    TEXT NOT NULL REFERENCES users(username),
+    csrf        TEXT NOT NULL,
+    created_at  TIMESTAMPTZ NOT NULL,
+    -- Idle timeout: moved forward by activity, never past expires_at.
+    idle_until  TIMESTAMPTZ NOT NULL,
+    -- Absolute lifetime.
+    expires_at  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX sessions_user ON sessions (username);
+CREATE INDEX sessions_expiry ON sessions (expires_at);
+
+-- Every sign-in attempt, for the rate limit (failures per username and per address).
+CREATE TABLE login_attempts (
+    id        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    username  TEXT NOT NULL,
+    ip        TEXT NOT NULL,
+    at        TIMESTAMPTZ NOT NULL,
+    success   BOOLEAN NOT NULL
+);
+CREATE INDEX login_attempts_user ON login_attempts (username, at);
+CREATE INDEX login_attempts_ip ON login_attempts (ip, at);
+
+-- Every unit with a part in a case: its responsible unit and the unit of
+-- each of its steps, whether or not the step is open yet or done already.
+-- A department sees the cases it has a part in (case_holders only says who
+-- holds a case now).
+CREATE TABLE case_units (
+    case_id  BIGINT NOT NULL REFERENCES cases(id),
+    unit     TEXT NOT NULL,
+    PRIMARY KEY (unit, case_id)
+);
+
+INSERT INTO case_units (case_id, unit)
+    SELECT id, unit FROM cases
+    ON CONFLICT DO NOTHING;
+INSERT INTO case_units (case_id, unit)
+    SELECT c.id, s.value ->> 'unit'
+    FROM cases c, jsonb_array_elements(COALESCE(c.body -> 'steps', '[]'::jsonb)) s
+    WHERE s.value ->> 'unit' IS NOT NULL
+    ON CONFLICT DO NOTHING;
