@@ -44,5 +44,6 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod defaults;
+pub mod evaluation;
 pub mod party;
 pub mod unit;
