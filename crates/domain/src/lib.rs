@@ -45,5 +45,6 @@ pub mod case;
 pub mod catalog;
 pub mod defaults;
 pub mod evaluation;
+pub mod hotline;
 pub mod party;
 pub mod unit;

@@ -98,6 +98,7 @@ pub(crate) async fn services(
     let mut svc = crate::service::Services::new(store, clock, config.warning_rule()).await?;
     svc.online_intake_unit
         .clone_from(&config.online_intake_unit);
+    svc.data_dir.clone_from(&config.data_dir);
     Ok(svc)
 }
 

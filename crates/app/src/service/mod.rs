@@ -3,9 +3,12 @@
 //! (`Case::apply` is pure), computes the clocks in the one place they are
 //! computed, and has the store persist the result in one transaction.
 
+mod catalog;
 mod clock;
 mod error;
+pub mod uploads;
 
+pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
 pub use error::ServiceError;
 
@@ -15,6 +18,7 @@ use domain::case::{Action, Applicant, Case, CaseClock, Channel, Context, SlaStat
 use domain::catalog::MatterCode;
 use domain::party::{CreditCode, IdNumber};
 use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use store::{Actor, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase, Store};
 
@@ -34,6 +38,9 @@ pub struct Services {
     pub clock: Arc<dyn Clock>,
     /// The hall unit that reviews online applications (预审).
     pub online_intake_unit: String,
+    /// Where uploaded files are kept (under `uploads/`); the configured data directory.
+    pub data_dir: PathBuf,
+    catalog_cache: Arc<catalog::CatalogCache>,
 }
 
 /// An applicant as a form or API client gives it, before its number is checked.
@@ -158,6 +165,8 @@ impl Services {
             rule,
             clock,
             online_intake_unit: "zgb".into(),
+            data_dir: PathBuf::from("data"),
+            catalog_cache: Arc::default(),
         })
     }
 
@@ -226,12 +235,24 @@ impl Services {
 
     /// Opens a case; a window intake's outcome is applied in the same call.
     /// With an idempotency key already used by this user, returns that case.
-    #[tracing::instrument(skip(self, input), fields(actor = %actor.username))]
     pub async fn create_case(
         &self,
         actor: &Actor,
         input: CreateCase,
         key: Option<String>,
+    ) -> Result<(CaseView, bool)> {
+        self.create_case_for(actor, input, key, None).await
+    }
+
+    /// Opens a case as [`Services::create_case`] does, recording the
+    /// applicant's own account (`applicant_user`) for an online application.
+    #[tracing::instrument(skip(self, input), fields(actor = %actor.username))]
+    pub async fn create_case_for(
+        &self,
+        actor: &Actor,
+        input: CreateCase,
+        key: Option<String>,
+        applicant_user: Option<String>,
     ) -> Result<(CaseView, bool)> {
         let code = MatterCode::parse(&input.matter)
             .map_err(|_| ServiceError::invalid("invalid_matter_code", "事项编码无效"))?;
@@ -280,7 +301,7 @@ impl Services {
             clock: self.clock_index(&case, today),
             case,
             intake_unit,
-            applicant_user: None,
+            applicant_user,
             idempotency_key: key,
             visit_outcome: window_visit.then(|| {
                 input

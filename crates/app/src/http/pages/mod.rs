@@ -3,7 +3,10 @@
 //! updates. Each page struct carries a [`Chrome`]: who is signed in, the CSRF
 //! token its forms must send back, and the navigation for that user's role.
 
+mod catalog;
 mod home;
+mod matter;
+mod track;
 
 use askama::Template;
 use axum::Router;
@@ -116,5 +119,9 @@ pub async fn not_found() -> Response {
 
 /// Every page route.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(home::page))
+    Router::new()
+        .route("/", get(home::page))
+        .route("/catalog", get(catalog::page))
+        .route("/catalog/{code}", get(matter::page))
+        .route("/track", get(track::page))
 }

@@ -1,0 +1,216 @@
+//! A matter's public page (`/catalog/{code}`): what the applicant needs to
+//! know before coming (or not coming): the limits, fees, legal basis, online
+//! depth and visits, every material with whether it may be missing (容缺)
+//! and whether the platform fetches it itself, the steps with their limits,
+//! and the way to apply online where the matter allows it.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use domain::catalog::{Material, MaterialSource, Matter, MatterCode, OnlineDepth};
+use store::{MatterVersion, StoreError};
+
+use super::catalog::{levels_label, unit_names, visits_label};
+use super::{Chrome, error_page, render};
+use crate::http::AppState;
+
+/// One row of the materials table.
+pub struct MaterialRow {
+    name: String,
+    required: &'static str,
+    core: &'static str,
+    /// Non-core on a matter that allows 容缺受理: may be supplied later.
+    deficiency_ok: bool,
+    source: &'static str,
+    /// Fetched by the platform: nothing to bring.
+    fetched: bool,
+    /// The certificate-list entry, when the material is a certificate.
+    certificate: Option<String>,
+    note: String,
+}
+
+/// One row of the steps table.
+pub struct StepRow {
+    stage: u32,
+    name: String,
+    unit_name: String,
+    limit: String,
+    parallel: bool,
+}
+
+/// Everything the page shows about a matter, as text.
+pub struct MatterView {
+    code: String,
+    name: String,
+    category: &'static str,
+    unit_name: String,
+    levels: String,
+    delegation: &'static str,
+    statutory: String,
+    promised: String,
+    limit_source: String,
+    fee: String,
+    legal_basis: String,
+    online: &'static str,
+    mobile: &'static str,
+    self_service: &'static str,
+    visits: String,
+    agency: &'static str,
+    commitment: bool,
+    deficiency: bool,
+    materials: Vec<MaterialRow>,
+    steps: Vec<StepRow>,
+    description: String,
+    can_apply: bool,
+    version: u32,
+    published_on: String,
+}
+
+#[derive(Template)]
+#[template(path = "matter.html")]
+struct MatterPage {
+    chrome: Chrome,
+    m: MatterView,
+}
+
+/// Where a material comes from, as the applicant should read it.
+pub fn source_label(source: MaterialSource) -> &'static str {
+    match source {
+        MaterialSource::Applicant => "申请人提供",
+        MaterialSource::SharedData => "共享数据（免提交）",
+        MaterialSource::ELicense => "电子证照（免提交）",
+    }
+}
+
+fn material_row(
+    m: &Material,
+    matter: &Matter,
+    certificates: &HashMap<String, String>,
+) -> MaterialRow {
+    MaterialRow {
+        name: m.name.clone(),
+        required: if m.required { "必需" } else { "非必需" },
+        core: if m.core { "核心" } else { "非核心" },
+        deficiency_ok: matter.deficiency_allowed && !m.core,
+        source: source_label(m.source),
+        fetched: m.source != MaterialSource::Applicant,
+        certificate: m.certificate.as_ref().map(|code| {
+            certificates
+                .get(code)
+                .map_or_else(|| code.clone(), |entry| format!("{code} {entry}"))
+        }),
+        note: m.note.clone(),
+    }
+}
+
+fn steps(matter: &Matter, names: &HashMap<String, String>) -> Vec<StepRow> {
+    let name_of = |code: &str| names.get(code).cloned().unwrap_or_else(|| code.to_owned());
+    matter
+        .steps
+        .iter()
+        .map(|s| StepRow {
+            stage: s.stage,
+            name: s.name.clone(),
+            unit_name: name_of(s.unit.as_deref().unwrap_or(&matter.unit)),
+            limit: s.limit.to_string(),
+            parallel: matter.steps.iter().filter(|o| o.stage == s.stage).count() > 1,
+        })
+        .collect()
+}
+
+fn view(
+    v: &MatterVersion,
+    names: &HashMap<String, String>,
+    certificates: &HashMap<String, String>,
+) -> MatterView {
+    let m = &v.matter;
+    let yes_no = |b: bool| if b { "支持" } else { "不支持" };
+    MatterView {
+        code: m.code.to_string(),
+        name: m.name.clone(),
+        category: m.category.label_zh(),
+        unit_name: names
+            .get(&m.unit)
+            .cloned()
+            .unwrap_or_else(|| m.unit.clone()),
+        levels: levels_label(&m.levels),
+        delegation: m.delegation.label_zh(),
+        statutory: m.statutory_limit.to_string(),
+        promised: m.promised_limit.to_string(),
+        limit_source: m.limit_source.clone(),
+        fee: match (m.fee_charged, m.fee_note.trim()) {
+            (true, "") => "收费".into(),
+            (true, note) => format!("收费：{note}"),
+            (false, "") => "不收费".into(),
+            (false, note) => format!("不收费（{note}）"),
+        },
+        legal_basis: m.legal_basis.clone(),
+        online: m.online_depth.label_zh(),
+        mobile: yes_no(m.mobile),
+        self_service: yes_no(m.self_service),
+        visits: visits_label(m.max_visits),
+        agency: if m.agency {
+            "提供代办服务"
+        } else {
+            "不提供"
+        },
+        commitment: m.commitment_allowed,
+        deficiency: m.deficiency_allowed,
+        materials: m
+            .materials
+            .iter()
+            .map(|x| material_row(x, m, certificates))
+            .collect(),
+        steps: steps(m, names),
+        description: m.description.clone(),
+        can_apply: m.online_depth != OnlineDepth::WindowOnly,
+        version: v.version,
+        published_on: crate::service::shanghai_today(v.published_at).to_string(),
+    }
+}
+
+/// The page for a matter code that is not in the catalog.
+pub fn matter_not_found() -> Response {
+    error_page(
+        StatusCode::NOT_FOUND,
+        "事项不存在",
+        "没有找到这个事项，它可能已被调整或编码有误。请在办事指南中搜索。",
+    )
+}
+
+/// GET /catalog/{code}: one matter's guide.
+pub async fn page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+    let Ok(code) = MatterCode::parse(&code) else {
+        return matter_not_found();
+    };
+    let version = match state.services.store.matter(&code, None).await {
+        Ok(v) => v,
+        Err(StoreError::NotFound(_)) => return matter_not_found(),
+        Err(e) => {
+            tracing::error!(error = %e, %code, "cannot read a matter");
+            return error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "出错了",
+                "事项暂时无法显示，请稍后重试。",
+            );
+        }
+    };
+    let names = unit_names(&state).await;
+    let certificates: HashMap<String, String> = match state.services.store.certificates().await {
+        Ok(list) => list
+            .into_iter()
+            .map(|c| (c.code, format!("{}（{}出具）", c.name, c.issuer)))
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the certificate list");
+            HashMap::new()
+        }
+    };
+    render(&MatterPage {
+        chrome: Chrome::public(),
+        m: view(&version, &names, &certificates),
+    })
+}

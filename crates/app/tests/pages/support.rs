@@ -1,0 +1,274 @@
+//! The app in-process for page tests: a fresh database per backend, a fixed
+//! clock, a temporary data directory for uploads, and helpers to send page
+//! requests (plain, htmx, multipart) and read the HTML back. Other page tests
+//! (the role matrix, the browser story's fixtures) can include this file with
+//! `#[path = "pages/support.rs"] mod support;` and reuse [`paths`].
+
+use std::sync::Arc;
+
+use app::http::{AppState, router};
+use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{NaiveDate, Utc};
+use domain::case::{Action, Channel, WarningRule};
+use http_body_util::BodyExt;
+use store::Actor;
+use store::testing::{self, TestDb};
+use tower::ServiceExt;
+
+/// The pages' paths, for tests that walk them.
+pub mod paths {
+    /// Pages anyone may open.
+    pub const PUBLIC: &[&str] = &["/", "/catalog", "/catalog/QX-SCJG-001", "/track"];
+
+    /// The catalog searched for `q`.
+    pub fn search(q: &str) -> String {
+        format!("/catalog?q={}", super::encode(q))
+    }
+
+    /// A matter's page.
+    pub fn matter(code: &str) -> String {
+        format!("/catalog/{code}")
+    }
+
+    /// The case lookup with a receipt and last four.
+    pub fn track(receipt: &str, last4: &str) -> String {
+        format!(
+            "/track?receipt={}&last4={}",
+            super::encode(receipt),
+            super::encode(last4)
+        )
+    }
+
+    /// The online application form of a matter.
+    pub fn apply(code: &str) -> String {
+        format!("/apply/{code}")
+    }
+
+    /// The applicant's cases.
+    pub const MINE: &str = "/mine";
+
+    /// One of the applicant's cases.
+    pub fn mine_case(id: i64) -> String {
+        format!("/mine/{id}")
+    }
+
+    /// The supplement form of one of the applicant's cases.
+    pub fn supplement(id: i64) -> String {
+        format!("/mine/{id}/supplement")
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved ASCII).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A day of 2026.
+pub fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
+}
+
+/// A person with a valid 居民身份证号 ending in X.
+pub fn person(name: &str) -> ApplicantInput {
+    ApplicantInput::Person {
+        name: name.into(),
+        id_number: "11010519491231002X".into(),
+        phone: String::new(),
+    }
+}
+
+/// The app on one backend.
+pub struct PageApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: Arc<FixedClock>,
+    pub backend: &'static str,
+    /// Where uploads go (the Services' data directory).
+    pub data_dir: tempfile::TempDir,
+    _db: TestDb,
+}
+
+/// A page as answered.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Page {
+    /// Asserts the status and that every piece of text is on the page.
+    #[track_caller]
+    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; page:\n{}",
+            self.text
+        );
+        for t in texts {
+            assert!(
+                self.text.contains(t),
+                "“{t}” is not on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// Asserts that none of the texts is on the page.
+    #[track_caller]
+    pub fn lacks(&self, texts: &[&str]) -> &Self {
+        for t in texts {
+            assert!(
+                !self.text.contains(t),
+                "“{t}” should not be on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// How many times a text is on the page.
+    pub fn count(&self, text: &str) -> usize {
+        self.text.matches(text).count()
+    }
+
+    /// A response header as text.
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+}
+
+/// The app on every configured backend, the clock on `start`.
+pub async fn page_apps(start: NaiveDate) -> Vec<PageApp> {
+    let mut apps = Vec::new();
+    for db in testing::all().await {
+        apps.push(PageApp::new(db, start).await);
+    }
+    apps
+}
+
+impl PageApp {
+    async fn new(db: TestDb, start: NaiveDate) -> PageApp {
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        clock.set_day(start);
+        let mut services = Services::new(db.store.clone(), clock.clone(), WarningRule::default())
+            .await
+            .expect("services");
+        let data_dir = tempfile::tempdir().expect("temporary data directory");
+        services.data_dir = data_dir.path().to_owned();
+        let state = AppState::new(services);
+        PageApp {
+            router: router(state.clone()),
+            backend: db.store.backend(),
+            state,
+            clock,
+            data_dir,
+            _db: db,
+        }
+    }
+
+    /// Sends a request as built.
+    pub async fn send(&self, req: Request<Body>) -> Page {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// GET a page with no one signed in.
+    pub async fn get(&self, uri: &str) -> Page {
+        self.send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// GET a page as htmx asks for it (a partial update).
+    pub async fn get_htmx(&self, uri: &str) -> Page {
+        self.send(
+            Request::get(uri)
+                .header("HX-Request", "true")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// A case opened and accepted at the county hall's window; returns its view.
+    pub async fn window_case(&self, matter: &str, applicant: ApplicantInput) -> CaseView {
+        let clerk = Actor {
+            username: "clerk".into(),
+            unit: "zgb".into(),
+        };
+        let input = CreateCase {
+            matter: matter.into(),
+            channel: Channel::Window,
+            applicant,
+            intake_unit: Some("zgb".into()),
+            intake: Some(Action::Accept {
+                commitments: vec![],
+            }),
+        };
+        let (view, _) = self
+            .state
+            .services
+            .create_case(&clerk, input, None)
+            .await
+            .expect("case opened");
+        view
+    }
+}
+
+/// A `multipart/form-data` body: its content type and bytes. Files are
+/// (field name, file name, content type, bytes).
+pub fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----onewindow-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// The content type header name, re-exported for callers building requests.
+pub const CONTENT_TYPE: header::HeaderName = header::CONTENT_TYPE;
