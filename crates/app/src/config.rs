@@ -17,6 +17,44 @@ pub struct Config {
     pub sla: SlaConfig,
     /// The hall unit whose clerks review online applications (预审).
     pub online_intake_unit: String,
+    /// Mark the session cookie `Secure` (sent over HTTPS only). Off by
+    /// default so `onewindow demo` works on http://127.0.0.1; turn it on
+    /// wherever onewindow is served over HTTPS (behind a TLS proxy too).
+    pub cookie_secure: bool,
+    /// How long a signed-in session lasts, and the sign-in rate limit.
+    pub session: SessionConfig,
+}
+
+/// Sessions and the sign-in rate limit. The defaults fit a service hall: a
+/// clerk's session survives a lunch break but not the night, and a shared
+/// hall address (one NAT for every window) is not locked out by one typo.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SessionConfig {
+    /// A session ends after this many minutes without a request (default 120).
+    pub idle_minutes: u32,
+    /// …and this many hours after signing in, whatever happens (default 12).
+    pub lifetime_hours: u32,
+    /// Sign-in is refused for a username after this many failures within
+    /// the window (default 5).
+    pub max_failures_per_user: u32,
+    /// …and from one address after this many failures within the window,
+    /// whatever the usernames (default 20).
+    pub max_failures_per_ip: u32,
+    /// The rate-limit window in minutes (default 15).
+    pub failure_window_minutes: u32,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        Self {
+            idle_minutes: 120,
+            lifetime_hours: 12,
+            max_failures_per_user: 5,
+            max_failures_per_ip: 20,
+            failure_window_minutes: 15,
+        }
+    }
 }
 
 /// When a running case turns 预警. The default — one working day or 20% of
@@ -47,6 +85,8 @@ impl Default for Config {
             database_url: None,
             sla: SlaConfig::default(),
             online_intake_unit: "zgb".into(),
+            cookie_secure: false,
+            session: SessionConfig::default(),
         }
     }
 }
@@ -61,6 +101,8 @@ impl std::fmt::Debug for Config {
             )
             .field("sla", &self.sla)
             .field("online_intake_unit", &self.online_intake_unit)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("session", &self.session)
             .finish()
     }
 }

@@ -21,7 +21,7 @@ pub struct Args {
 pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     let services = super::services(config, Arc::new(SystemClock)).await?;
     let backend = services.store.backend();
-    let app = router(AppState::new(services));
+    let app = router(AppState::new(services).with_config(config));
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
         .with_context(|| format!("无法监听 {}", args.listen))?;
@@ -30,10 +30,14 @@ pub async fn run(config: &Config, args: Args) -> anyhow::Result<ExitCode> {
     println!(
         "onewindow 已启动：http://{addr}/ （接口文档 http://{addr}/api/docs，按 Ctrl-C 停止）"
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("HTTP 服务异常停止")?;
+    // The peer address lets the sign-in rate limit count failures per client.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("HTTP 服务异常停止")?;
     tracing::info!("stopped");
     println!("onewindow 已停止");
     Ok(ExitCode::SUCCESS)

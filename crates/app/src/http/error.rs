@@ -133,6 +133,9 @@ impl From<ServiceError> for AppError {
         match e {
             ServiceError::Case(e) => e.into(),
             ServiceError::Id(e) => e.into(),
+            ServiceError::Invalid { code, message } if code == crate::service::FORBIDDEN => {
+                Self::new(StatusCode::FORBIDDEN, code, message)
+            }
             ServiceError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod pages;
+pub mod session;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -25,19 +26,29 @@ use serde::Serialize;
 
 use crate::service::Services;
 
-/// What every handler shares: the service layer (store, calendar, clock).
+/// What every handler shares: the service layer (store, calendar, clock)
+/// and how page sessions behave.
 #[derive(Clone)]
 pub struct AppState {
     /// The services.
     pub services: Arc<Services>,
+    /// Session cookie and timeouts, sign-in rate limit.
+    pub sessions: Arc<session::SessionSettings>,
 }
 
 impl AppState {
-    /// State over a set of services.
+    /// State over a set of services, with the default session settings.
     pub fn new(services: Services) -> Self {
         Self {
             services: Arc::new(services),
+            sessions: Arc::default(),
         }
+    }
+
+    /// The same state with the session settings a configuration names.
+    pub fn with_config(mut self, config: &crate::config::Config) -> Self {
+        self.sessions = Arc::new(session::SessionSettings::from_config(config));
+        self
     }
 }
 
@@ -81,6 +92,10 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{*path}", get(assets::file))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::layer,
+        ))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }

@@ -3,11 +3,18 @@
 //! (`Case::apply` is pure), computes the clocks in the one place they are
 //! computed, and has the store persist the result in one transaction.
 
+mod access;
+mod accounts;
 mod catalog;
 mod clock;
 mod error;
 pub mod uploads;
 
+pub use access::{Access, FORBIDDEN, forbidden, scope_for};
+pub use accounts::{
+    FieldErrors, LoginRefused, NewLogin, Registration, SessionRules, hash_password,
+    hash_session_id, random_hex, verify_password,
+};
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
 pub use error::ServiceError;

@@ -3,6 +3,7 @@
 //! updates. Each page struct carries a [`Chrome`]: who is signed in, the CSRF
 //! token its forms must send back, and the navigation for that user's role.
 
+mod auth;
 mod catalog;
 mod home;
 mod matter;
@@ -120,6 +121,7 @@ pub async fn not_found() -> Response {
 /// Every page route.
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .merge(auth::routes())
         .route("/", get(home::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))

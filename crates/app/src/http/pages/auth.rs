@@ -1,0 +1,260 @@
+//! Signing in and out, and applicants registering: `/login`, `/logout`,
+//! `/register`. The forms carry the visitor's CSRF token; [`session::layer`]
+//! checks it before these handlers run.
+//!
+//! [`session::layer`]: crate::http::session::layer
+
+use askama::Template;
+use axum::Form;
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+use super::{Chrome, error_page, render};
+use crate::http::AppState;
+use crate::http::session::{
+    ClientIp, PageUser, Visitor, local_path, role_home, visitor_csrf, with_cookie,
+};
+use crate::service::{FieldErrors, LoginRefused, NewLogin, Registration, ServiceError};
+
+/// The sign-in and registration routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
+        .route("/register", get(register_form).post(register))
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    form_csrf: String,
+    next: String,
+    username: String,
+    error: String,
+}
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    chrome: Chrome,
+    form_csrf: String,
+    form: Registration,
+    errors: FieldErrors,
+}
+
+impl RegisterPage {
+    fn field_error(&self, field: &str) -> String {
+        self.errors
+            .iter()
+            .filter(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("；")
+    }
+}
+
+/// Where to go after signing in.
+#[derive(Debug, Default, Deserialize)]
+pub struct Next {
+    next: Option<String>,
+}
+
+/// The sign-in form.
+#[derive(Debug, Default, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+fn failed(e: &ServiceError) -> Response {
+    tracing::error!(error = %e, "sign-in page failed");
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "出错了",
+        "暂时无法登录，请稍后重试。",
+    )
+}
+
+/// Renders the sign-in page with a status, setting the visitor's CSRF cookie if new.
+fn login_page(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    page: LoginPage,
+) -> Response {
+    match visitor_csrf(visitor, &state.sessions) {
+        Ok((token, cookie)) => {
+            let page = LoginPage {
+                form_csrf: token,
+                ..page
+            };
+            let response = (status, render(&page)).into_response();
+            match cookie {
+                Some(c) => with_cookie(response, c),
+                None => response,
+            }
+        }
+        Err(e) => failed(&e),
+    }
+}
+
+/// GET /login: the sign-in form (a signed-in user goes to their start page).
+pub async fn login_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Query(q): Query<Next>,
+) -> Response {
+    if let Some(user) = &visitor.user {
+        return Redirect::to(user.home()).into_response();
+    }
+    let page = LoginPage {
+        chrome: Chrome::public(),
+        form_csrf: String::new(),
+        next: q
+            .next
+            .as_deref()
+            .and_then(local_path)
+            .unwrap_or("")
+            .to_owned(),
+        username: String::new(),
+        error: String::new(),
+    };
+    login_page(&state, &visitor, StatusCode::OK, page)
+}
+
+/// POST /login: signs in and goes to `next` (a local path) or the role's start page.
+pub async fn login(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<LoginForm>,
+) -> Response {
+    let username = form.username.trim().to_owned();
+    let outcome = state
+        .services
+        .login(&username, &form.password, &ip, &state.sessions.rules)
+        .await;
+    let refused = match outcome {
+        Ok(Ok(login)) => return signed_in(&state, &login, &form.next),
+        Ok(Err(refused)) => refused,
+        Err(e) => return failed(&e),
+    };
+    let status = match refused {
+        LoginRefused::BadCredentials => StatusCode::UNAUTHORIZED,
+        LoginRefused::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+    };
+    let page = LoginPage {
+        chrome: Chrome::public(),
+        form_csrf: String::new(),
+        next: local_path(&form.next).unwrap_or("").to_owned(),
+        username,
+        error: refused.message().to_owned(),
+    };
+    login_page(&state, &visitor, status, page)
+}
+
+/// 303 to where a new session starts, with its cookie.
+fn signed_in(state: &AppState, login: &NewLogin, next: &str) -> Response {
+    let to = local_path(next)
+        .filter(|p| !p.starts_with("/login") && !p.starts_with("/register"))
+        .unwrap_or_else(|| role_home(login.user.role));
+    with_cookie(
+        Redirect::to(to).into_response(),
+        state.sessions.session_cookie(&login.session_id),
+    )
+}
+
+/// POST /logout: ends the session and removes its cookie.
+pub async fn logout(State(state): State<AppState>, visitor: Visitor) -> Response {
+    if let Some(id) = &visitor.session_id {
+        if let Err(e) = state.services.logout(id).await {
+            return failed(&e);
+        }
+        if let Some(u) = &visitor.user {
+            tracing::info!(user = %u.username, "signed out");
+        }
+    }
+    with_cookie(
+        Redirect::to("/").into_response(),
+        state.sessions.clear_session_cookie(),
+    )
+}
+
+fn register_page(
+    state: &AppState,
+    visitor: &Visitor,
+    status: StatusCode,
+    page: RegisterPage,
+) -> Response {
+    match visitor_csrf(visitor, &state.sessions) {
+        Ok((token, cookie)) => {
+            let page = RegisterPage {
+                form_csrf: token,
+                form: Registration {
+                    password: String::new(),
+                    ..page.form
+                },
+                ..page
+            };
+            let response = (status, render(&page)).into_response();
+            match cookie {
+                Some(c) => with_cookie(response, c),
+                None => response,
+            }
+        }
+        Err(e) => failed(&e),
+    }
+}
+
+/// GET /register: the applicant registration form.
+pub async fn register_form(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    user: Option<PageUser>,
+) -> Response {
+    if let Some(user) = user {
+        return Redirect::to(user.home()).into_response();
+    }
+    let page = RegisterPage {
+        chrome: Chrome::public(),
+        form_csrf: String::new(),
+        form: Registration::default(),
+        errors: Vec::new(),
+    };
+    register_page(&state, &visitor, StatusCode::OK, page)
+}
+
+/// POST /register: creates the applicant's account and signs them in; a
+/// problem is shown beside its field, with what was typed kept (but the password).
+pub async fn register(
+    State(state): State<AppState>,
+    visitor: Visitor,
+    Form(form): Form<Registration>,
+) -> Response {
+    match state
+        .services
+        .register_applicant(&form, &state.sessions.rules)
+        .await
+    {
+        Ok(Ok(login)) => signed_in(&state, &login, "/mine"),
+        Ok(Err(errors)) => {
+            let page = RegisterPage {
+                chrome: Chrome::public(),
+                form_csrf: String::new(),
+                form,
+                errors,
+            };
+            register_page(&state, &visitor, StatusCode::UNPROCESSABLE_ENTITY, page)
+        }
+        Err(e) => failed(&e),
+    }
+}

@@ -1,0 +1,244 @@
+//! Who may see and do what: a signed-in user's [`Access`] (their role, unit
+//! and the [`Scope`] of cases they may see), and the case operations that
+//! honour it. The scope is applied inside the store's queries, so a page or
+//! an API handler that calls these cannot show a case out of scope: it gets
+//! `NotFound`, exactly as for a case that does not exist.
+//!
+//! Scope by role:
+//! - supervisor, admin, hotline agent: every case (the hotline only reads);
+//! - approver, department head, inspector: the cases their unit has a part
+//!   in (responsible unit, or the unit of a step);
+//! - window clerk: at a town, street, village or community, the cases
+//!   presented there or at a unit under it; at a county-level hall (the
+//!   政务服务中心 accepts every matter: 无差别一窗受理) every case;
+//! - applicant: the cases their own account applied for.
+
+use domain::case::{Action, ActionKind, offered, role_may};
+use domain::unit::{Role, UnitKind, User};
+use store::{Actor, CaseFilter, Scope};
+
+use super::{CaseView, CreateCase, Result, ServiceError, Services};
+
+/// The stable code of a refusal for lack of permission (403).
+pub const FORBIDDEN: &str = "forbidden";
+
+/// What a signed-in user may see and do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// Login name.
+    pub username: String,
+    /// Role.
+    pub role: Role,
+    /// The unit the user acts for.
+    pub unit: String,
+    /// The cases the user may see.
+    pub scope: Scope,
+}
+
+/// The cases a user of `role` acting for a unit of `kind` may see.
+pub fn scope_for(username: &str, role: Role, unit: &str, kind: UnitKind) -> Scope {
+    match role {
+        Role::Supervisor | Role::Admin | Role::HotlineAgent => Scope::All,
+        Role::Approver | Role::DepartmentHead | Role::Inspector => {
+            Scope::Department(unit.to_owned())
+        }
+        Role::WindowClerk => match kind {
+            UnitKind::Town | UnitKind::Street | UnitKind::Village | UnitKind::Community => {
+                Scope::Town(unit.to_owned())
+            }
+            UnitKind::County | UnitKind::Department => Scope::All,
+        },
+        Role::Applicant => Scope::Applicant(username.to_owned()),
+    }
+}
+
+impl Access {
+    /// The access of `user`, whose unit is of `kind`.
+    pub fn new(user: &User, kind: UnitKind) -> Self {
+        Self {
+            username: user.username.clone(),
+            role: user.role,
+            unit: user.unit.as_str().to_owned(),
+            scope: scope_for(&user.username, user.role, user.unit.as_str(), kind),
+        }
+    }
+
+    /// The user as the author of a change.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            username: self.username.clone(),
+            unit: self.unit.clone(),
+        }
+    }
+
+    /// Refuses (403) unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> Result<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(forbidden(format!("{}无权进行此操作", self.role.label_zh())))
+        }
+    }
+}
+
+/// A refusal for lack of permission (HTTP 403, code `forbidden`).
+pub fn forbidden(message: impl Into<String>) -> ServiceError {
+    ServiceError::invalid(FORBIDDEN, message)
+}
+
+impl Services {
+    /// The access of a user, looking up the kind of their unit.
+    pub async fn access_of(&self, user: &User) -> Result<Access> {
+        let units = self.store.units().await?;
+        let kind = units
+            .iter()
+            .find(|u| u.code == user.unit)
+            .map(|u| u.kind)
+            .ok_or_else(|| {
+                ServiceError::Store(store::StoreError::NotFound(format!("单位 {}", user.unit)))
+            })?;
+        Ok(Access::new(user, kind))
+    }
+
+    /// One case with its timeline, when it lies within the user's scope
+    /// (`NotFound` otherwise, as for a case that does not exist).
+    pub async fn case_for(&self, access: &Access, id: i64) -> Result<CaseView> {
+        let record = self.store.case_scoped(id, &access.scope).await?;
+        let timeline = self.store.case_events(id).await?;
+        Ok(self.view(record, Some(timeline)))
+    }
+
+    /// Cases matching a filter, within the user's scope whatever the filter says.
+    pub async fn list_for(&self, access: &Access, mut filter: CaseFilter) -> Result<Vec<CaseView>> {
+        filter.scope = access.scope.clone();
+        self.list(filter).await
+    }
+
+    /// A unit's inbox, when the user may see that unit's work: their own
+    /// unit, a unit under their town, or any unit for county-wide roles.
+    pub async fn inbox_for(
+        &self,
+        access: &Access,
+        unit: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<CaseView>> {
+        let allowed = match &access.scope {
+            Scope::All => true,
+            Scope::Department(own) => own == unit,
+            Scope::Town(town) => self.unit_is_under(unit, town).await?,
+            Scope::Applicant(_) => false,
+        };
+        if !allowed {
+            return Err(forbidden("您只能查看本单位的待办"));
+        }
+        self.inbox(unit, limit, offset).await
+    }
+
+    /// Whether `unit` is `top` or lies under it in the organisation tree.
+    async fn unit_is_under(&self, unit: &str, top: &str) -> Result<bool> {
+        let units = self.store.units().await?;
+        let mut at = Some(unit.to_owned());
+        // The tree is at most three levels deep; the bound guards a corrupt cycle.
+        for _ in 0..8 {
+            let Some(code) = at else { return Ok(false) };
+            if code == top {
+                return Ok(true);
+            }
+            at = units
+                .iter()
+                .find(|u| u.code.as_str() == code)
+                .and_then(|u| u.parent.as_ref().map(|p| p.as_str().to_owned()));
+        }
+        Ok(false)
+    }
+
+    /// Opens a case as this user: applicants apply online for themselves
+    /// (the case is recorded as theirs); window clerks take any channel.
+    pub async fn open_case_as(
+        &self,
+        access: &Access,
+        input: CreateCase,
+        key: Option<String>,
+    ) -> Result<(CaseView, bool)> {
+        match access.role {
+            Role::WindowClerk => self.create_case(&access.actor(), input, key).await,
+            Role::Applicant => {
+                if !input.channel.needs_review() || input.intake.is_some() {
+                    return Err(forbidden("申请人只能在网上提交申请，受理由窗口人员办理"));
+                }
+                let user = Some(access.username.clone());
+                self.create_case_for(&access.actor(), input, key, user)
+                    .await
+            }
+            _ => Err(forbidden(format!(
+                "{}不能提交或受理办件",
+                access.role.label_zh()
+            ))),
+        }
+    }
+
+    /// Applies an action as this user. A case out of scope is `NotFound`;
+    /// an action the case's state does not allow is refused by the domain
+    /// as usual; one the user's role or unit may not take is `forbidden`
+    /// (the rule of [`offered`]: step actions only on the unit's own steps,
+    /// decisions only by the responsible unit). Nothing is written when refused.
+    pub async fn act_as(
+        &self,
+        access: &Access,
+        id: i64,
+        expected_version: Option<i64>,
+        action: Action,
+    ) -> Result<CaseView> {
+        let current = self.store.case_scoped(id, &access.scope).await?;
+        let kind = action.kind();
+        // The domain's own refusal (409/422) comes first: it says what is
+        // wrong with the action whoever takes it.
+        self.check_action(&current.case, &action).await?;
+        if !role_may(access.role, kind) {
+            return Err(forbidden(format!(
+                "{}不能{}",
+                access.role.label_zh(),
+                action.label_zh()
+            )));
+        }
+        let unit_may = offered(&current.case, access.role, &access.unit).contains(&kind)
+            && match &action {
+                Action::CompleteStep { step, .. } => current
+                    .case
+                    .steps
+                    .get(*step)
+                    .is_some_and(|s| s.unit == access.unit),
+                _ => true,
+            };
+        if !unit_may {
+            return Err(forbidden(format!(
+                "本单位不能对此办件{}",
+                action.label_zh()
+            )));
+        }
+        self.act(&access.actor(), id, expected_version, action)
+            .await
+    }
+
+    /// Whether the domain accepts `action` on `case` today (nothing is written).
+    async fn check_action(&self, case: &domain::case::Case, action: &Action) -> Result<()> {
+        if action.kind() == ActionKind::FlagOverdueSupplement {
+            return Err(forbidden("该操作由系统每日自动执行"));
+        }
+        let matter = self
+            .store
+            .matter(&case.matter, Some(case.matter_version))
+            .await?;
+        let cal = self.calendar();
+        case.apply(
+            action,
+            domain::case::Context {
+                today: self.today(),
+                matter: &matter.matter,
+                calendar: &cal,
+            },
+        )?;
+        Ok(())
+    }
+}
