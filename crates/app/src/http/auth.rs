@@ -6,8 +6,9 @@
 //!
 //! [`require_user`] guards every `/api/v1` route: it resolves the token to
 //! its user and puts a [`CurrentUser`] in the request, which handlers
-//! extract to attribute what they do. Roles and per-unit scoping will check
-//! the `CurrentUser` here, in one place, rather than in each handler.
+//! extract to attribute what they do, and turn into an
+//! [`Access`](crate::service::Access) (role, unit and scope of cases) with
+//! [`CurrentUser::access`]: the API sees exactly what the pages see.
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::header::AUTHORIZATION;
@@ -28,6 +29,14 @@ use super::error::AppError;
 pub struct CurrentUser(pub User);
 
 impl CurrentUser {
+    /// What the user may see and do.
+    pub async fn access(
+        &self,
+        services: &crate::service::Services,
+    ) -> Result<crate::service::Access, AppError> {
+        Ok(services.access_of(&self.0).await?)
+    }
+
     /// The user as the author of a change: their login and their unit.
     pub fn actor(&self) -> Actor {
         Actor {

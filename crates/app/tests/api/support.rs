@@ -18,7 +18,8 @@ use serde_json::Value;
 use store::testing::{self, TestDb};
 use tower::ServiceExt;
 
-/// Users who get a token: the default demo users, plus `approver.wjj` made here.
+/// Users who get a token: the default demo users, plus `approver.wjj` and
+/// `head.zgb` (the hall's head, who decides its matters) made here.
 const USERS: &[&str] = &[
     "zhangwei",
     "clerk",
@@ -26,6 +27,7 @@ const USERS: &[&str] = &[
     "approver.scjg",
     "approver.wjj",
     "approver.zjj",
+    "head.zgb",
 ];
 
 /// A running app on one backend.
@@ -104,6 +106,16 @@ impl App {
             role: Role::Approver,
         };
         store.put_user(&wjj, Utc::now()).await.expect("user stored");
+        let head = User {
+            username: "head.zgb".into(),
+            display_name: "孙志刚".into(),
+            unit: UnitCode::parse("zgb").expect("unit code"),
+            role: Role::DepartmentHead,
+        };
+        store
+            .put_user(&head, Utc::now())
+            .await
+            .expect("user stored");
         let clock = Arc::new(FixedClock::new(Utc::now()));
         clock.set_day(start);
         let services = Services::new(store.clone(), clock.clone(), WarningRule::default())

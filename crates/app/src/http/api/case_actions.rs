@@ -39,7 +39,8 @@ pub struct ActQuery {
             headers(("ETag" = String, description = "The case's new version"))),
         (status = 400, description = "Malformed JSON, unknown action, or a bad If-Match", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such case", body = ErrorBody),
+        (status = 403, description = "`forbidden`: the user's role or unit may not take this action (e.g. a decision outside the responsible unit, a step of another unit, any action by a read-only role)", body = ErrorBody),
+        (status = 404, description = "No such case, or not one the token's user may see", body = ErrorBody),
         (status = 409, description = "`illegal_transition` (not allowed in the case's state) or `conflict` (changed since the version given)", body = ErrorBody),
         (status = 422, description = "A rule of the action broken, e.g. `core_material_missing`, `supplement_date_out_of_range`, `steps_pending`", body = ErrorBody),
     ),
@@ -61,9 +62,7 @@ pub async fn act(
         }
         (h, v) => h.or(v),
     };
-    let view = state
-        .services
-        .act(&user.actor(), id, expected, action)
-        .await?;
+    let access = user.access(&state.services).await?;
+    let view = state.services.act_as(&access, id, expected, action).await?;
     Ok((case_headers(&view), Json(view)))
 }

@@ -29,6 +29,7 @@ use crate::service::{CaseView, CreateCase};
         (status = 200, description = "Replayed: the case this key already made", body = CaseView),
         (status = 400, description = "Malformed JSON or header", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "The role may not open cases (only window clerks, and applicants online for themselves)", body = ErrorBody),
         (status = 404, description = "No such matter", body = ErrorBody),
         (status = 409, description = "The window intake's outcome is not allowed", body = ErrorBody),
         (status = 422, description = "A rule broken: `invalid_credit_code`, `invalid_id_number`, `deficiency_not_allowed`, …", body = ErrorBody),
@@ -41,10 +42,8 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(input): ApiJson<CreateCase>,
 ) -> Result<(StatusCode, HeaderMap, Json<CaseView>), AppError> {
-    let (view, created) = state
-        .services
-        .create_case(&user.actor(), input, key)
-        .await?;
+    let access = user.access(&state.services).await?;
+    let (view, created) = state.services.open_case_as(&access, input, key).await?;
     let mut headers = case_headers(&view);
     let status = if created {
         let location = format!("/api/v1/cases/{}", view.record.id);
@@ -67,15 +66,17 @@ pub async fn create(
             body = CaseView, headers(("ETag" = String, description = "The case's version, for If-Match"))),
         (status = 400, description = "The id is not a number", body = ErrorBody),
         (status = 401, description = "No valid token", body = ErrorBody),
-        (status = 404, description = "No such case", body = ErrorBody),
+        (status = 404, description = "No such case, or not one the token's user may see", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 pub async fn show(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<(HeaderMap, Json<CaseView>), AppError> {
-    let view = state.services.case(id).await?;
+    let access = user.access(&state.services).await?;
+    let view = state.services.case_for(&access, id).await?;
     Ok((case_headers(&view), Json(view)))
 }
 
@@ -101,7 +102,8 @@ pub struct CaseListQuery {
     pub offset: Option<u32>,
 }
 
-/// Lists cases by promised deadline, soonest first (undated last), then id.
+/// Lists the cases the token's user may see (their unit's, their town's,
+/// their own), by promised deadline, soonest first (undated last), then id.
 #[utoipa::path(
     get, path = "/api/v1/cases", tag = "cases",
     params(CaseListQuery),
@@ -114,8 +116,10 @@ pub struct CaseListQuery {
 )]
 pub async fn list(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiQuery(q): ApiQuery<CaseListQuery>,
 ) -> Result<Json<CasePage>, AppError> {
+    let access = user.access(&state.services).await?;
     let page = PageQuery {
         limit: q.limit,
         offset: q.offset,
@@ -135,7 +139,7 @@ pub async fn list(
         offset: q.offset,
         ..CaseFilter::default()
     };
-    let items = state.services.list(filter).await?;
+    let items = state.services.list_for(&access, filter).await?;
     Ok(Json(CasePage::new(items, page)))
 }
 
@@ -163,9 +167,10 @@ pub struct SlaListQuery {
 )]
 pub async fn warnings(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiQuery(q): ApiQuery<SlaListQuery>,
 ) -> Result<Json<CasePage>, AppError> {
-    by_sla(&state, SlaStatus::Warning, q).await
+    by_sla(&state, &user, SlaStatus::Warning, q).await
 }
 
 /// Lists running cases past their promised deadline (超期), most overdue first.
@@ -180,16 +185,19 @@ pub async fn warnings(
 )]
 pub async fn overdue(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiQuery(q): ApiQuery<SlaListQuery>,
 ) -> Result<Json<CasePage>, AppError> {
-    by_sla(&state, SlaStatus::Overdue, q).await
+    by_sla(&state, &user, SlaStatus::Overdue, q).await
 }
 
 async fn by_sla(
     state: &AppState,
+    user: &CurrentUser,
     sla: SlaStatus,
     q: SlaListQuery,
 ) -> Result<Json<CasePage>, AppError> {
+    let access = user.access(&state.services).await?;
     let page = PageQuery {
         limit: q.limit,
         offset: q.offset,
@@ -201,7 +209,7 @@ async fn by_sla(
         offset: q.offset,
         ..CaseFilter::default()
     };
-    let items = state.services.list(filter).await?;
+    let items = state.services.list_for(&access, filter).await?;
     Ok(Json(CasePage::new(items, page)))
 }
 

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::http::AppState;
+use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::ApiQuery;
 
@@ -41,13 +42,18 @@ pub struct SlaCountsView {
     responses(
         (status = 200, description = "The counts", body = SlaCountsView),
         (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "Applicants see their own cases, not the county's counts", body = ErrorBody),
     ),
     security(("bearer" = []))
 )]
 pub async fn counts(
     State(state): State<AppState>,
+    user: CurrentUser,
     ApiQuery(q): ApiQuery<CountsQuery>,
 ) -> Result<Json<SlaCountsView>, AppError> {
+    if user.0.role == domain::unit::Role::Applicant {
+        return Err(crate::service::forbidden("申请人只能查看自己的办件").into());
+    }
     let today = state.services.today();
     let unit = q
         .unit
