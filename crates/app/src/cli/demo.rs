@@ -16,6 +16,37 @@ pub struct DemoArgs {
     pub serve: super::serve::Args,
 }
 
+/// The password every demo account gets (README: 演示账号). Only `onewindow
+/// demo` sets it, and only on accounts that have none; `serve` never does.
+pub const DEMO_PASSWORD: &str = "onewindow-demo";
+
+/// Gives every shipped demo account (`domain/data/users.toml`) that has no
+/// password the demo password; returns how many. Accounts an admin made
+/// are never touched.
+async fn set_demo_passwords(store: &dyn store::Store) -> anyhow::Result<usize> {
+    let mut set = 0;
+    for user in domain::defaults::users()? {
+        let account = match store.account(&user.username).await {
+            Ok(a) => a,
+            Err(store::StoreError::NotFound(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if account.password_hash.is_none() && !account.disabled {
+            let hash = crate::service::hash_password(DEMO_PASSWORD)?;
+            store
+                .set_password(
+                    &user.username,
+                    Some(&hash),
+                    &super::cli_actor(),
+                    chrono::Utc::now(),
+                )
+                .await?;
+            set += 1;
+        }
+    }
+    Ok(set)
+}
+
 /// Opens (and on first use fills) the database, prints what it holds, then serves.
 pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config).await?;
@@ -27,6 +58,9 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
             made.cases
         );
     }
+    // Said below with the accounts; the same lines every start.
+    let passwords = set_demo_passwords(&*store).await?;
+    tracing::info!(passwords, "demo passwords set");
     let units = store.units().await?;
     let users = store.users().await?;
     let catalog = store.catalog().await?;
@@ -52,7 +86,7 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     if let (Some(first), Some(last)) = (years.first(), years.last()) {
         println!("工作日历：已载入 {first}–{last} 年的法定节假日安排");
     }
-    println!("\n演示账号：");
+    println!("\n演示账号（密码均为 {DEMO_PASSWORD}，登录 http://…/login）：");
     for u in &users {
         println!(
             "  {:<20} {:<10} {}（{}）",
