@@ -9,6 +9,25 @@ use store::Actor;
 use crate::support::{d, page_apps, paths, person};
 
 #[tokio::test]
+async fn every_public_page_opens_without_signing_in() {
+    for app in page_apps(d(3, 2)).await {
+        for path in paths::PUBLIC {
+            let page = app.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "[{}] {path}", app.backend);
+            page.expect(
+                StatusCode::OK,
+                &[
+                    "lang=\"zh-CN\"",
+                    "name=\"viewport\"",
+                    "/static/app.css",
+                    "登录",
+                ],
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_catalog_lists_filters_and_searches_in_chinese() {
     for app in page_apps(d(3, 2)).await {
         let all = app.state.services.store.matters().await.unwrap().len();

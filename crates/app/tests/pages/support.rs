@@ -10,7 +10,7 @@ use app::http::{AppState, router};
 use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{NaiveDate, Utc};
 use domain::case::{Action, Channel, WarningRule};
 use http_body_util::BodyExt;
@@ -135,11 +135,6 @@ impl Page {
             );
         }
         self
-    }
-
-    /// How many times a text is on the page.
-    pub fn count(&self, text: &str) -> usize {
-        self.text.matches(text).count()
     }
 
     /// A response header as text.
@@ -269,6 +264,3 @@ pub fn multipart(
     body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
     (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }
-
-/// The content type header name, re-exported for callers building requests.
-pub const CONTENT_TYPE: header::HeaderName = header::CONTENT_TYPE;
