@@ -4,16 +4,21 @@
 //! token its forms must send back, and the navigation for that user's role.
 
 mod auth;
+mod case_page;
 mod catalog;
 mod home;
+mod inbox;
 mod matter;
+mod notices;
+mod supervise;
 mod track;
+mod window;
 
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use super::AppState;
 
@@ -126,4 +131,22 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))
         .route("/track", get(track::page))
+        .route("/cases/{id}", get(case_page::page))
+        .route("/cases/{id}/act", post(case_page::act))
+        .route("/cases/{id}/notice/{kind}", get(notices::page))
+        .route("/window", get(window::home))
+        .route(
+            "/window/intake",
+            get(window::intake::form).post(window::intake::submit),
+        )
+        .route("/window/outcome", post(window::outcome::fragment))
+        .route("/window/receipt/{id}", get(window::receipt))
+        .route("/window/review", get(window::review::queue))
+        .route(
+            "/window/review/{id}",
+            get(window::review::form).post(window::review::submit),
+        )
+        .route("/window/visits", get(window::visits))
+        .route("/inbox", get(inbox::page))
+        .route("/supervise", get(supervise::page))
 }

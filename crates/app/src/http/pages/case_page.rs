@@ -1,0 +1,177 @@
+//! The case page (`/cases/{id}`): facts, both clocks, the parallel steps and
+//! who holds them, 容缺 and 告知承诺 items, suspensions, the outcome, the
+//! timeline, and only the action forms `offered` gives this user. A form
+//! posts to `/cases/{id}/act` with the version it was read at: htmx swaps the
+//! panel in place; without JavaScript the post redirects back to the page.
+
+mod actions;
+pub(super) mod form;
+mod panel;
+pub(super) mod rows;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use domain::case::{ActionKind, offered};
+use serde::Deserialize;
+
+use self::actions::action_from_form;
+use self::form::FormData;
+use self::panel::Viewer;
+pub use self::panel::{CasePanel, Flash, notices};
+use self::rows::{CONFLICT_MESSAGE, Names, describe, service_error_page};
+use super::{Chrome, render};
+use crate::http::AppState;
+use crate::http::session::PageUser;
+use crate::service::{CaseView, ServiceError};
+
+#[derive(Template)]
+#[template(path = "case.html")]
+struct CasePage {
+    chrome: Chrome,
+    p: CasePanel,
+}
+
+#[derive(Template)]
+#[template(path = "case_panel.html")]
+struct CasePanelFragment {
+    p: CasePanel,
+}
+
+/// The query a successful post redirects with.
+#[derive(Debug, Deserialize)]
+pub struct Done {
+    done: Option<String>,
+}
+
+/// A case with its timeline, if it lies within the user's scope.
+/// A case out of scope is `NotFound`, exactly as one that does not exist.
+pub async fn load_case(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+) -> Result<CaseView, ServiceError> {
+    state.services.case_for(&user.access(), id).await
+}
+
+async fn panel(state: &AppState, user: &PageUser, id: i64) -> Result<CasePanel, ServiceError> {
+    let view = load_case(state, user, id).await?;
+    let names = Names::load(&state.services).await?;
+    let who = Viewer {
+        role: user.role,
+        unit: &user.unit,
+        csrf: &user.csrf,
+    };
+    Ok(CasePanel::build(
+        &view,
+        &names,
+        &state.services.calendar(),
+        &who,
+    ))
+}
+
+/// GET /cases/{id}: the case page.
+pub async fn page(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<Done>,
+) -> Response {
+    let mut p = match panel(&state, &user, id).await {
+        Ok(p) => p,
+        Err(e) => return service_error_page(&e),
+    };
+    p.flash = q
+        .done
+        .as_deref()
+        .and_then(ActionKind::parse)
+        .map(|k| Flash {
+            ok: true,
+            message: format!("已办理：{}", k.label_zh()),
+        });
+    render(&CasePage {
+        chrome: Chrome::for_user(&user),
+        p,
+    })
+}
+
+/// POST /cases/{id}/act: one action from the case page's forms.
+pub async fn act(
+    State(state): State<AppState>,
+    user: PageUser,
+    Path(id): Path<i64>,
+    headers: HeaderMap,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = FormData::new(fields);
+    let htmx = headers.contains_key("hx-request");
+    let outcome = perform(&state, &user, id, &form).await;
+    if let (Ok(kind), false) = (&outcome, htmx) {
+        return Redirect::to(&format!("/cases/{id}?done={}", kind.as_str())).into_response();
+    }
+    let mut p = match panel(&state, &user, id).await {
+        Ok(p) => p,
+        Err(e) => return service_error_page(&e),
+    };
+    let status = match outcome {
+        Ok(kind) => {
+            p.flash = Some(Flash {
+                ok: true,
+                message: format!("已办理：{}", kind.label_zh()),
+            });
+            StatusCode::OK
+        }
+        Err((status, message)) => {
+            p.flash = Some(Flash { ok: false, message });
+            status
+        }
+    };
+    if htmx {
+        // htmx swaps only 2xx answers: the refusal travels in the panel.
+        render(&CasePanelFragment { p })
+    } else {
+        (
+            status,
+            render(&CasePage {
+                chrome: Chrome::for_user(&user),
+                p,
+            }),
+        )
+            .into_response()
+    }
+}
+
+async fn perform(
+    state: &AppState,
+    user: &PageUser,
+    id: i64,
+    form: &FormData,
+) -> Result<ActionKind, (StatusCode, String)> {
+    let kind = ActionKind::parse(form.get("action"))
+        .ok_or((StatusCode::BAD_REQUEST, "未知的操作".to_owned()))?;
+    let version: i64 = form.get("version").parse().map_err(|_| {
+        (
+            StatusCode::BAD_REQUEST,
+            "缺少办件版本，请刷新后重试".to_owned(),
+        )
+    })?;
+    let view = load_case(state, user, id).await.map_err(|e| describe(&e))?;
+    if !offered(&view.record.case, user.role, &user.unit).contains(&kind) {
+        if view.record.version != version {
+            return Err((StatusCode::CONFLICT, CONFLICT_MESSAGE.to_owned()));
+        }
+        return Err((
+            StatusCode::FORBIDDEN,
+            format!("您不能对该办件执行“{}”", kind.label_zh()),
+        ));
+    }
+    let action = action_from_form(kind, form).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    state
+        .services
+        .act_as(&user.access(), id, Some(version), action)
+        .await
+        .map_err(|e| describe(&e))?;
+    Ok(kind)
+}

@@ -1,0 +1,252 @@
+//! What the staff pages share: names for codes, a case as one list row, the
+//! SLA badge, and service errors as Chinese messages and pages.
+
+use std::collections::HashMap;
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::case::{CaseClock, SlaStatus, unit_duties};
+use store::StoreError;
+
+use crate::http::pages::error_page;
+use crate::service::{CaseView, FORBIDDEN, ServiceError, Services};
+
+/// What a stale form gets: someone changed the case since the page was read.
+pub const CONFLICT_MESSAGE: &str = "办件已被他人修改，请刷新后重试";
+
+/// Names for the codes cases carry: units, matters and users.
+#[derive(Debug, Default)]
+pub struct Names {
+    units: HashMap<String, String>,
+    matters: HashMap<String, String>,
+    users: HashMap<String, String>,
+}
+
+impl Names {
+    /// Reads every unit, matter and user name.
+    pub async fn load(services: &Services) -> Result<Self, ServiceError> {
+        let store = &services.store;
+        Ok(Self {
+            units: store
+                .units()
+                .await?
+                .into_iter()
+                .map(|u| (u.code.to_string(), u.name))
+                .collect(),
+            matters: store
+                .matters()
+                .await?
+                .into_iter()
+                .map(|v| (v.matter.code.to_string(), v.matter.name))
+                .collect(),
+            users: store
+                .users()
+                .await?
+                .into_iter()
+                .map(|u| (u.username, u.display_name))
+                .collect(),
+        })
+    }
+
+    /// A unit's name (its code when unknown).
+    pub fn unit(&self, code: &str) -> String {
+        self.units
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// A matter's name (its code when unknown).
+    pub fn matter(&self, code: &str) -> String {
+        self.matters
+            .get(code)
+            .cloned()
+            .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// A user's display name (the login when unknown; 系统 for the platform).
+    pub fn user(&self, username: &str) -> String {
+        match self.users.get(username) {
+            Some(n) => n.clone(),
+            None if username == "system" => "系统".to_owned(),
+            None => username.to_owned(),
+        }
+    }
+}
+
+/// A coloured 正常 / 预警 / 超期 / 暂停 label.
+#[derive(Debug, Clone)]
+pub struct Badge {
+    /// The CSS class (`sla-normal`, `sla-warning`, `sla-overdue`; none when paused).
+    pub class: &'static str,
+    /// The Chinese label.
+    pub label: &'static str,
+}
+
+impl Badge {
+    fn of(status: SlaStatus, paused: bool) -> Badge {
+        if paused {
+            return Badge {
+                class: "",
+                label: "暂停",
+            };
+        }
+        let class = match status {
+            SlaStatus::Normal => "sla-normal",
+            SlaStatus::Warning => "sla-warning",
+            SlaStatus::Overdue => "sla-overdue",
+        };
+        Badge {
+            class,
+            label: status.label_zh(),
+        }
+    }
+}
+
+/// One clock of a case as a page shows it; every number is the domain's.
+#[derive(Debug, Clone)]
+pub struct ClockView {
+    /// The limit: 即办 or N个工作日.
+    pub limit: String,
+    /// The deadline.
+    pub deadline: String,
+    /// Working days used.
+    pub used: u32,
+    /// Working days left.
+    pub remaining: u32,
+    /// Its status.
+    pub badge: Badge,
+    /// The deadline falls in a year whose holidays are not loaded.
+    pub provisional: bool,
+}
+
+impl ClockView {
+    /// The view of a domain clock.
+    pub fn of(c: &CaseClock) -> ClockView {
+        ClockView {
+            limit: c.limit.to_string(),
+            deadline: c.deadline.to_string(),
+            used: c.used,
+            remaining: c.remaining,
+            badge: Badge::of(c.status, c.paused),
+            provisional: c.provisional,
+        }
+    }
+}
+
+/// A case as one row of a list (inbox, 预审 queue, supervision).
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    /// Database id, for the link.
+    pub id: i64,
+    /// 受理编号.
+    pub receipt: String,
+    /// The matter's name.
+    pub matter: String,
+    /// The applicant's name.
+    pub applicant: String,
+    /// The state, in Chinese.
+    pub state: &'static str,
+    /// The channel, in Chinese.
+    pub channel: &'static str,
+    /// The responsible unit's name.
+    pub unit: String,
+    /// Submitted on.
+    pub submitted_on: String,
+    /// The promised clock's status (none before acceptance or once over).
+    pub badge: Option<Badge>,
+    /// Working days left on the promised clock.
+    pub remaining: Option<u32>,
+    /// The promised deadline.
+    pub deadline: String,
+    /// The deadline is provisional.
+    pub provisional: bool,
+    /// What the viewing unit owes the case (steps, decision, issuing).
+    pub duties: Vec<String>,
+}
+
+impl CaseRow {
+    /// The row for a case; `duties_of` names the unit whose duties to list.
+    pub fn of(v: &CaseView, names: &Names, duties_of: Option<&str>) -> CaseRow {
+        let case = &v.record.case;
+        let running = v.sla.is_some() && case.concluded_on.is_none();
+        let promised = v.promised.as_ref();
+        CaseRow {
+            id: v.record.id,
+            receipt: v.record.receipt_no.clone(),
+            matter: names.matter(case.matter.as_str()),
+            applicant: case.applicant.name().to_owned(),
+            state: case.state.label_zh(),
+            channel: case.channel.label_zh(),
+            unit: names.unit(&case.unit),
+            submitted_on: case.submitted_on.to_string(),
+            badge: promised
+                .filter(|_| running)
+                .map(|c| Badge::of(c.status, c.paused)),
+            remaining: promised.filter(|_| running).map(|c| c.remaining),
+            deadline: promised.map(|c| c.deadline.to_string()).unwrap_or_default(),
+            provisional: promised.is_some_and(|c| c.provisional),
+            duties: duties_of.map(|u| unit_duties(case, u)).unwrap_or_default(),
+        }
+    }
+}
+
+/// An instant as a Shanghai wall-clock time, e.g. 2026-09-28 09:00.
+pub fn local_time(at: DateTime<Utc>) -> String {
+    (at + TimeDelta::hours(8))
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+/// The status and Chinese message a failed service call shows; a storage
+/// failure is logged and shown as a plain apology.
+pub fn describe(e: &ServiceError) -> (StatusCode, String) {
+    match e {
+        ServiceError::Case(c) => {
+            let status = match c {
+                domain::case::CaseError::IllegalTransition { .. } => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            (status, c.to_string())
+        }
+        ServiceError::Id(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
+        ServiceError::Invalid { code, message } if *code == FORBIDDEN => {
+            (StatusCode::FORBIDDEN, message.clone())
+        }
+        ServiceError::Invalid { message, .. } => {
+            (StatusCode::UNPROCESSABLE_ENTITY, message.clone())
+        }
+        ServiceError::Store(StoreError::NotFound(_)) => (
+            StatusCode::NOT_FOUND,
+            "办件不存在或不在您的办理范围内".into(),
+        ),
+        ServiceError::Store(StoreError::Conflict(_)) => {
+            (StatusCode::CONFLICT, CONFLICT_MESSAGE.into())
+        }
+        ServiceError::Store(StoreError::Invalid(m)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, m.clone())
+        }
+        ServiceError::Store(StoreError::Catalog(c)) => {
+            (StatusCode::UNPROCESSABLE_ENTITY, c.to_string())
+        }
+        ServiceError::Store(StoreError::Backend(detail)) => {
+            tracing::error!(error = %detail, "page request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "系统暂时无法完成操作，请稍后重试。".into(),
+            )
+        }
+    }
+}
+
+/// A whole error page for a failed service call.
+pub fn service_error_page(e: &ServiceError) -> Response {
+    let (status, message) = describe(e);
+    let title = match status {
+        StatusCode::NOT_FOUND => "未找到",
+        StatusCode::INTERNAL_SERVER_ERROR => "出错了",
+        _ => "无法完成",
+    };
+    error_page(status, title, &message)
+}

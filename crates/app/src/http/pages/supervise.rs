@@ -1,0 +1,104 @@
+//! 督办 (`/supervise`): cases in 预警 and 超期 across every unit, and the
+//! running cases of each department, town and street by SLA status.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use domain::case::SlaStatus;
+use domain::unit::{Role, UnitKind};
+use store::{CaseFilter, SlaCounts};
+
+use super::case_page::rows::{CaseRow, Names, service_error_page};
+use super::{Chrome, render};
+use crate::http::AppState;
+use crate::http::session::PageUser;
+use crate::service::{ServiceError, Services};
+
+/// One unit's running cases by status.
+#[derive(Debug, Clone)]
+pub struct CountRow {
+    /// The unit's name (合计 for the total).
+    pub unit: String,
+    /// The counts.
+    pub counts: SlaCounts,
+}
+
+#[derive(Template)]
+#[template(path = "supervise.html")]
+struct SupervisePage {
+    chrome: Chrome,
+    warning: Vec<CaseRow>,
+    overdue: Vec<CaseRow>,
+    counts: Vec<CountRow>,
+    total: SlaCounts,
+    show_unit: bool,
+}
+
+/// GET /supervise: the supervisor's view.
+pub async fn page(State(state): State<AppState>, user: PageUser) -> Response {
+    if let Err(r) = user.require(&[Role::Supervisor]) {
+        return r;
+    }
+    let s = &state.services;
+    let names = match Names::load(s).await {
+        Ok(n) => n,
+        Err(e) => return service_error_page(&e),
+    };
+    let (warning, overdue) = match (
+        by_sla(s, SlaStatus::Warning).await,
+        by_sla(s, SlaStatus::Overdue).await,
+    ) {
+        (Ok(w), Ok(o)) => (w, o),
+        (Err(e), _) | (_, Err(e)) => return service_error_page(&e),
+    };
+    let (counts, total) = match counts(s).await {
+        Ok(c) => c,
+        Err(e) => return service_error_page(&e),
+    };
+    let rows = |v: Vec<crate::service::CaseView>| -> Vec<CaseRow> {
+        v.iter().map(|c| CaseRow::of(c, &names, None)).collect()
+    };
+    render(&SupervisePage {
+        chrome: Chrome::for_user(&user),
+        warning: rows(warning),
+        overdue: rows(overdue),
+        counts,
+        total,
+        show_unit: true,
+    })
+}
+
+async fn by_sla(
+    s: &Services,
+    sla: SlaStatus,
+) -> Result<Vec<crate::service::CaseView>, ServiceError> {
+    s.list(CaseFilter {
+        sla: Some(sla),
+        limit: Some(200),
+        ..CaseFilter::default()
+    })
+    .await
+}
+
+/// The counts of every department, town and street with running cases, and the total.
+async fn counts(s: &Services) -> Result<(Vec<CountRow>, SlaCounts), ServiceError> {
+    let today = s.today();
+    let mut rows = Vec::new();
+    for unit in s.store.units().await? {
+        if !matches!(
+            unit.kind,
+            UnitKind::Department | UnitKind::Town | UnitKind::Street
+        ) {
+            continue;
+        }
+        let counts = s.store.sla_counts(today, Some(unit.code.as_str())).await?;
+        if counts != SlaCounts::default() {
+            rows.push(CountRow {
+                unit: unit.name,
+                counts,
+            });
+        }
+    }
+    let total = s.store.sla_counts(today, None).await?;
+    Ok((rows, total))
+}

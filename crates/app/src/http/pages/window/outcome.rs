@@ -1,0 +1,182 @@
+//! The materials checked at the window and the intake outcome they allow,
+//! shared by a window intake and the 预审 of an online application: the
+//! ticked materials decide, through the domain's `intake_options`, whether
+//! 受理, 容缺受理 or only 一次性告知 is offered.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use domain::calendar::Calendar;
+use domain::case::{Action, ActionKind, IntakeOptions, intake_options, latest_supplement_date};
+use domain::catalog::{Matter, MatterCode};
+
+use super::super::case_page::form::FormData;
+use super::super::case_page::rows::describe;
+use super::super::{error_page, render};
+use crate::http::AppState;
+use crate::http::session::PageUser;
+
+/// One material the applicant is asked for, as a checkbox.
+#[derive(Debug, Clone)]
+pub struct MaterialRow {
+    /// Name (also the checkbox's value).
+    pub name: String,
+    /// 核心要件.
+    pub core: bool,
+    /// Needed at all.
+    pub required: bool,
+    /// Copies, format …
+    pub note: String,
+    /// Ticked as received.
+    pub checked: bool,
+}
+
+/// The materials and the outcome section of an intake form.
+#[derive(Debug, Clone)]
+pub struct OutcomeView {
+    /// The matter's code and version, sent back with the form.
+    pub matter_code: String,
+    /// The version the case is (or will be) under.
+    pub matter_version: u32,
+    /// The applicant-provided materials.
+    pub materials: Vec<MaterialRow>,
+    /// Core materials missing.
+    pub missing_core: Vec<String>,
+    /// Non-core materials missing.
+    pub missing_non_core: Vec<String>,
+    /// Everything missing, core first.
+    pub missing: Vec<String>,
+    /// 受理 offered.
+    pub accept: bool,
+    /// 容缺受理 offered.
+    pub deficiency: bool,
+    /// 一次性告知 offered.
+    pub notify: bool,
+    /// The supplement-by date in the form.
+    pub supplement_by: String,
+    /// The latest allowed (the promised deadline of a case accepted today).
+    pub latest: String,
+    /// Today.
+    pub today: String,
+    /// The commitment box is ticked.
+    pub committed: bool,
+    /// Further items for the one-time notice.
+    pub extra: String,
+    /// The one-time notice's note.
+    pub note: String,
+}
+
+impl OutcomeView {
+    /// The view for `matter` with the form as posted (empty on first show).
+    pub fn build(
+        matter: &Matter,
+        version: u32,
+        f: &FormData,
+        today: NaiveDate,
+        cal: &Calendar,
+    ) -> (OutcomeView, IntakeOptions) {
+        let received = f.all("received");
+        let opts = intake_options(matter, &received);
+        let latest = latest_supplement_date(today, matter.promised_limit, cal).to_string();
+        let supplement_by = match f.get("supplement_by") {
+            "" => latest.clone(),
+            given => given.to_owned(),
+        };
+        let view = OutcomeView {
+            matter_code: matter.code.to_string(),
+            matter_version: version,
+            materials: matter
+                .asked_materials()
+                .map(|m| MaterialRow {
+                    name: m.name.clone(),
+                    core: m.core,
+                    required: m.required,
+                    note: m.note.clone(),
+                    checked: received.contains(&m.name),
+                })
+                .collect(),
+            missing_core: opts.missing_core.clone(),
+            missing_non_core: opts.missing_non_core.clone(),
+            missing: opts.missing(),
+            accept: opts.outcomes.contains(&ActionKind::Accept),
+            deficiency: opts.outcomes.contains(&ActionKind::AcceptWithDeficiency),
+            notify: opts.outcomes.contains(&ActionKind::NotifyOnce),
+            supplement_by,
+            latest,
+            today: today.to_string(),
+            committed: f.checked("committed"),
+            extra: f.get("extra").to_owned(),
+            note: f.get("note").to_owned(),
+        };
+        (view, opts)
+    }
+}
+
+/// The intake action the clerk chose (`outcome`), if the materials allow it.
+pub fn intake_action(opts: &IntakeOptions, f: &FormData) -> Result<Action, String> {
+    let chosen = ActionKind::parse(f.get("outcome"))
+        .filter(|k| opts.outcomes.contains(k))
+        .ok_or_else(|| "所选办理结果与已收材料不符，请重新核对材料".to_owned())?;
+    match chosen {
+        ActionKind::Accept => Ok(Action::Accept {
+            commitments: Vec::new(),
+        }),
+        ActionKind::AcceptWithDeficiency => {
+            let by = NaiveDate::parse_from_str(f.get("supplement_by"), "%Y-%m-%d")
+                .map_err(|_| "请填写承诺补齐日期".to_owned())?;
+            if !f.checked("committed") {
+                return Err("申请人须签署《容缺受理承诺书》后方可容缺受理".into());
+            }
+            Ok(Action::AcceptWithDeficiency {
+                missing: opts.missing_non_core.clone(),
+                supplement_by: by,
+                commitments: Vec::new(),
+            })
+        }
+        _ => {
+            let mut missing = opts.missing();
+            missing.extend(f.lines("extra"));
+            Ok(Action::NotifyOnce {
+                missing,
+                note: f.get("note").to_owned(),
+            })
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "window_outcome.html")]
+struct OutcomeFragment {
+    o: OutcomeView,
+}
+
+/// POST /window/outcome: the outcome section again for the materials now
+/// ticked (htmx calls it on every change; without JavaScript, the form's
+/// 核对材料 button re-renders the whole page instead).
+pub async fn fragment(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    if let Some(r) = super::require_clerk(&user) {
+        return r;
+    }
+    let f = FormData::new(fields);
+    let version = f.get("matter_version").parse().ok();
+    let matter = match MatterCode::parse(f.get("matter")) {
+        Ok(code) => state.services.store.matter(&code, version).await,
+        Err(_) => return error_page(axum::http::StatusCode::NOT_FOUND, "未找到", "事项编码无效"),
+    };
+    let matter = match matter {
+        Ok(m) => m,
+        Err(e) => {
+            let (status, message) = describe(&e.into());
+            return error_page(status, "未找到", &message);
+        }
+    };
+    let s = &state.services;
+    let (o, _) = OutcomeView::build(&matter.matter, matter.version, &f, s.today(), &s.calendar());
+    render(&OutcomeFragment { o })
+}
