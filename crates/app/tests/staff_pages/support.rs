@@ -1,0 +1,347 @@
+//! The app in-process for the staff pages: a fresh database per backend, a
+//! fixed clock, demo users signed in through the real login (`POST /login`
+//! with the CSRF double submit), and form posts carrying the session's token.
+
+use std::sync::Arc;
+
+use app::http::{AppState, router};
+use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{NaiveDate, Utc};
+use domain::case::{Action, Channel, WarningRule};
+use domain::unit::{Role, UnitCode, User};
+use http_body_util::BodyExt;
+use store::Actor;
+use store::testing::{self, TestDb};
+use tower::ServiceExt;
+
+/// The password every demo user gets in these tests.
+pub const PASSWORD: &str = "staff-pages-2026";
+
+/// The app on one backend.
+pub struct StaffApp {
+    pub router: Router,
+    pub state: AppState,
+    pub clock: Arc<FixedClock>,
+    pub backend: &'static str,
+    _db: TestDb,
+}
+
+/// A signed-in browser: its session cookie and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub username: String,
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A page as answered.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub text: String,
+}
+
+impl Page {
+    /// Asserts the status and that every text is on the page.
+    #[track_caller]
+    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; page:\n{}",
+            self.text
+        );
+        for t in texts {
+            assert!(
+                self.text.contains(t),
+                "“{t}” is not on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// Asserts that none of the texts is on the page.
+    #[track_caller]
+    pub fn lacks(&self, texts: &[&str]) -> &Self {
+        for t in texts {
+            assert!(
+                !self.text.contains(t),
+                "“{t}” should not be on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// The `Location` of a redirect.
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The value of the first `<input name="{name}" value="…">` on the page.
+    #[track_caller]
+    pub fn field(&self, name: &str) -> String {
+        self.try_field(name)
+            .unwrap_or_else(|| panic!("no field {name} on the page:\n{}", self.text))
+    }
+
+    /// The value of the first field `name`, if there is one.
+    pub fn try_field(&self, name: &str) -> Option<String> {
+        let start = format!("name=\"{name}\" value=\"");
+        let i = self.text.find(&start)? + start.len();
+        self.text[i..].split('"').next().map(str::to_owned)
+    }
+
+    /// The table row (`<tr …>…</tr>`) holding `needle`.
+    #[track_caller]
+    pub fn row(&self, needle: &str) -> &str {
+        let at = self
+            .text
+            .find(needle)
+            .unwrap_or_else(|| panic!("“{needle}” is not on the page:\n{}", self.text));
+        let start = self.text[..at].rfind("<tr").unwrap_or(0);
+        let end = self.text[at..]
+            .find("</tr>")
+            .map_or(self.text.len(), |e| at + e);
+        &self.text[start..end]
+    }
+}
+
+/// Text without its tags and spaces, for comparing table rows.
+pub fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag && !c.is_whitespace() => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A day of 2026.
+pub fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
+}
+
+/// The app on every configured backend, the clock on `start`.
+pub async fn apps(start: NaiveDate) -> Vec<StaffApp> {
+    let mut apps = Vec::new();
+    for db in testing::all().await {
+        apps.push(StaffApp::new(db, start).await);
+    }
+    apps
+}
+
+/// An enterprise with a valid 统一社会信用代码.
+pub fn enterprise(name: &str) -> ApplicantInput {
+    ApplicantInput::Enterprise {
+        name: name.into(),
+        credit_code: "91350100M000100Y43".into(),
+        phone: "13800000000".into(),
+    }
+}
+
+impl StaffApp {
+    async fn new(db: TestDb, start: NaiveDate) -> StaffApp {
+        let store = db.store.clone();
+        // The demo data has no approver at 卫健局; the parallel-step tests need one.
+        let wjj = User {
+            username: "approver.wjj".into(),
+            display_name: "林静".into(),
+            unit: UnitCode::parse("wjj").expect("unit code"),
+            role: Role::Approver,
+        };
+        store.put_user(&wjj, Utc::now()).await.expect("user stored");
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        clock.set_day(start);
+        let services = Services::new(store.clone(), clock.clone(), WarningRule::default())
+            .await
+            .expect("services");
+        let state = AppState::new(services);
+        StaffApp {
+            router: router(state.clone()),
+            backend: store.backend(),
+            state,
+            clock,
+            _db: db,
+        }
+    }
+
+    /// Moves the clock to a day of 2026.
+    pub fn on(&self, month: u32, day: u32) {
+        self.clock.set_day(d(month, day));
+    }
+
+    /// Sends a request as built.
+    pub async fn send(&self, req: Request<Body>) -> Page {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    /// Signs `username` in through the login page (setting their password first).
+    pub async fn login(&self, username: &str) -> Session {
+        let services = &self.state.services;
+        services
+            .set_password(&Actor::system(), username, PASSWORD)
+            .await
+            .expect("password set");
+        let form = self
+            .send(Request::get("/login").body(Body::empty()).expect("request"))
+            .await;
+        let csrf = form.field("csrf");
+        let body = form_body(&[
+            ("csrf", &csrf),
+            ("username", username),
+            ("password", PASSWORD),
+            ("next", ""),
+        ]);
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("ow_csrf={csrf}"))
+            .body(Body::from(body))
+            .expect("request");
+        let res = self.send(req).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "[{}] login of {username}: {}",
+            self.backend,
+            res.text
+        );
+        let cookie = res
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("ow_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        let mut session = Session {
+            username: username.into(),
+            cookie,
+            csrf: String::new(),
+        };
+        // The session's own token is on every signed-in page (the logout
+        // form); the role's start page is where the login sent us.
+        let home = self.get(&session, res.location()).await;
+        session.csrf = home.try_field("csrf").unwrap_or_default();
+        session
+    }
+
+    /// GET as a signed-in user.
+    pub async fn get(&self, s: &Session, uri: &str) -> Page {
+        let req = Request::get(uri)
+            .header(header::COOKIE, format!("ow_session={}", s.cookie))
+            .body(Body::empty())
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// GET with no one signed in.
+    pub async fn get_anonymous(&self, uri: &str) -> Page {
+        self.send(Request::get(uri).body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// POST a form as a signed-in user, with the session's CSRF token.
+    pub async fn post(&self, s: &Session, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all = vec![("csrf", s.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(Some(s), uri, &all, false).await
+    }
+
+    /// POST a form the way htmx does (`HX-Request`, the token in `X-CSRF-Token`).
+    pub async fn post_htmx(&self, s: &Session, uri: &str, fields: &[(&str, &str)]) -> Page {
+        self.post_raw(Some(s), uri, fields, true).await
+    }
+
+    /// POST exactly these fields (no token added unless htmx).
+    pub async fn post_raw(
+        &self,
+        s: Option<&Session>,
+        uri: &str,
+        fields: &[(&str, &str)],
+        htmx: bool,
+    ) -> Page {
+        let mut req =
+            Request::post(uri).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(s) = s {
+            req = req.header(header::COOKIE, format!("ow_session={}", s.cookie));
+            if htmx {
+                req = req
+                    .header("HX-Request", "true")
+                    .header("X-CSRF-Token", &s.csrf);
+            }
+        }
+        let req = req.body(Body::from(form_body(fields))).expect("request");
+        self.send(req).await
+    }
+
+    /// A case opened at the county hall's window and accepted there today.
+    pub async fn accepted(&self, matter: &str, applicant: ApplicantInput) -> CaseView {
+        let clerk = Actor {
+            username: "clerk".into(),
+            unit: "zgb".into(),
+        };
+        let input = CreateCase {
+            matter: matter.into(),
+            channel: Channel::Window,
+            applicant,
+            intake_unit: Some("zgb".into()),
+            intake: Some(Action::Accept {
+                commitments: vec![],
+            }),
+        };
+        let (view, _) = self
+            .state
+            .services
+            .create_case(&clerk, input, None)
+            .await
+            .expect("case opened");
+        view
+    }
+}
+
+/// An urlencoded body.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Percent-encodes a form value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
