@@ -140,6 +140,11 @@ async fn the_supervisor_sees_warning_and_overdue_cases_and_counts_per_unit() {
             "栖霞市住房和城乡建设管理局1000"
         );
         assert_eq!(text_of(page.row("合计")), "合计2111");
+        let at = |unit: &str| page.text.find(&format!("<td>{unit}")).expect(unit);
+        assert!(
+            at("栖霞市市场监督管理局") < at("栖霞市住房和城乡建设管理局"),
+            "the units most behind come first"
+        );
         assert!(
             !page.text.contains("<td>栖霞市卫生健康局"),
             "units with no running case are left out"

@@ -170,6 +170,7 @@ async fn deficiency_intake(app: &StaffApp) {
             StatusCode::OK,
             &[
                 "受理通知书",
+                "于 2026-09-28 提交的“开办美容美发店",
                 "5个工作日，于 2026-10-10 前办结",
                 "栖霞市政务服务管理办公室",
             ],

@@ -28,6 +28,8 @@ pub struct NoticeHead {
     pub applicant_id: String,
     /// The matter's name.
     pub matter: String,
+    /// The day the application was submitted or presented.
+    pub submitted_on: String,
     /// The hall that took the application in.
     pub intake_unit: String,
     /// The responsible unit.
@@ -85,6 +87,7 @@ pub async fn page(
         applicant: case.applicant.name().to_owned(),
         applicant_id: mask_identifier(case.applicant.identifier()),
         matter: names.matter(case.matter.as_str()),
+        submitted_on: case.submitted_on.to_string(),
         intake_unit: names.unit(&view.record.intake_unit),
         unit: names.unit(&case.unit),
         printed_on: state.services.today().to_string(),

@@ -80,7 +80,8 @@ async fn by_sla(
     .await
 }
 
-/// The counts of every department, town and street with running cases, and the total.
+/// The counts of every department, town and street with running cases (most
+/// overdue first), and the total.
 async fn counts(s: &Services) -> Result<(Vec<CountRow>, SlaCounts), ServiceError> {
     let today = s.today();
     let mut rows = Vec::new();
@@ -99,6 +100,12 @@ async fn counts(s: &Services) -> Result<(Vec<CountRow>, SlaCounts), ServiceError
             });
         }
     }
+    // The units most behind first.
+    rows.sort_by(|a, b| {
+        (b.counts.overdue, b.counts.warning)
+            .cmp(&(a.counts.overdue, a.counts.warning))
+            .then_with(|| a.unit.cmp(&b.unit))
+    });
     let total = s.store.sla_counts(today, None).await?;
     Ok((rows, total))
 }
