@@ -4,15 +4,15 @@
 //! the Chinese a person reads.
 #![expect(
     clippy::expect_used,
+    clippy::unwrap_used,
     reason = "test helpers fail loudly on bad fixtures"
 )]
 
 #[path = "pages/support.rs"]
-#[expect(
-    dead_code,
-    reason = "the upload helpers serve the applicant pages' tests"
-)]
 mod support;
 
 #[path = "pages/public.rs"]
 mod public;
+
+#[path = "pages/applicant.rs"]
+mod applicant;

@@ -7,15 +7,15 @@
 use std::sync::Arc;
 
 use app::http::{AppState, router};
-use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
+use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services, hash_session_id};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode};
-use chrono::{NaiveDate, Utc};
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{NaiveDate, TimeDelta, Utc};
 use domain::case::{Action, Channel, WarningRule};
 use http_body_util::BodyExt;
-use store::Actor;
 use store::testing::{self, TestDb};
+use store::{Actor, NewSession};
 use tower::ServiceExt;
 
 /// The pages' paths, for tests that walk them.
@@ -146,6 +146,14 @@ impl Page {
     }
 }
 
+/// A signed-in browser: its session cookie and the session's CSRF token.
+pub struct Browser {
+    /// The `Cookie` header value.
+    pub cookie: String,
+    /// The token forms send back in their `csrf` field.
+    pub csrf: String,
+}
+
 /// The app on every configured backend, the clock on `start`.
 pub async fn page_apps(start: NaiveDate) -> Vec<PageApp> {
     let mut apps = Vec::new();
@@ -205,6 +213,64 @@ impl PageApp {
             Request::get(uri)
                 .header("HX-Request", "true")
                 .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// Signs `username` in by storing a session for them directly (no
+    /// password needed), valid from the clock's current time.
+    pub async fn sign_in(&self, username: &str) -> Browser {
+        let id = format!("test-session-{username}-{}", Utc::now().timestamp_micros());
+        let csrf = format!("csrf-{username}");
+        let now = self.state.services.clock.now();
+        self.state
+            .services
+            .store
+            .create_session(&NewSession {
+                id_hash: hash_session_id(&id),
+                username: username.to_owned(),
+                csrf: csrf.clone(),
+                created_at: now,
+                idle_until: now + TimeDelta::hours(8),
+                expires_at: now + TimeDelta::hours(8),
+            })
+            .await
+            .expect("session stored");
+        Browser {
+            cookie: format!("ow_session={id}"),
+            csrf,
+        }
+    }
+
+    /// GET a page as a signed-in browser.
+    pub async fn get_as(&self, b: &Browser, uri: &str) -> Page {
+        self.send(
+            Request::get(uri)
+                .header(header::COOKIE, &b.cookie)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+    }
+
+    /// POST a multipart form as a signed-in browser; the session's CSRF
+    /// token is added as the `csrf` field.
+    pub async fn post_multipart(
+        &self,
+        b: &Browser,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &str, &[u8])],
+    ) -> Page {
+        let mut all = vec![("csrf", b.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let (content_type, body) = multipart(&all, files);
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, &b.cookie)
+                .header(header::CONTENT_TYPE, content_type)
+                .body(Body::from(body))
                 .expect("request"),
         )
         .await

@@ -15,6 +15,7 @@ use serde::Deserialize;
 
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::session::PageUser;
 use crate::service::CatalogSnapshot;
 
 /// The filters, as the form sends them (an empty value does not filter).
@@ -52,6 +53,7 @@ pub struct Row {
     online: &'static str,
     online_class: &'static str,
     visits: String,
+    can_apply: bool,
 }
 
 /// The results list: what the htmx form swaps.
@@ -133,6 +135,7 @@ fn row(m: &Matter, names: &HashMap<String, String>) -> Row {
             OnlineDepth::WindowOnly => "",
         },
         visits: visits_label(m.max_visits),
+        can_apply: m.online_depth != OnlineDepth::WindowOnly,
     }
 }
 
@@ -199,6 +202,7 @@ fn wants_fragment(headers: &HeaderMap) -> bool {
 /// GET /catalog: the catalog, filtered and searched.
 pub async fn page(
     State(state): State<AppState>,
+    user: Option<PageUser>,
     headers: HeaderMap,
     Query(f): Query<CatalogQuery>,
 ) -> Response {
@@ -240,7 +244,7 @@ pub async fn page(
         render(&ResultsFragment { results })
     } else {
         render(&CatalogPage {
-            chrome: Chrome::public(),
+            chrome: Chrome::for_visitor(user.as_ref()),
             q,
             filters: filters(&snapshot, &names, &f),
             results,

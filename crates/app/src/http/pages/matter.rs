@@ -16,6 +16,7 @@ use store::{MatterVersion, StoreError};
 use super::catalog::{levels_label, unit_names, visits_label};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::session::PageUser;
 
 /// One row of the materials table.
 pub struct MaterialRow {
@@ -182,7 +183,11 @@ pub fn matter_not_found() -> Response {
 }
 
 /// GET /catalog/{code}: one matter's guide.
-pub async fn page(State(state): State<AppState>, Path(code): Path<String>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    user: Option<PageUser>,
+    Path(code): Path<String>,
+) -> Response {
     let Ok(code) = MatterCode::parse(&code) else {
         return matter_not_found();
     };
@@ -210,7 +215,7 @@ pub async fn page(State(state): State<AppState>, Path(code): Path<String>) -> Re
         }
     };
     render(&MatterPage {
-        chrome: Chrome::public(),
+        chrome: Chrome::for_visitor(user.as_ref()),
         m: view(&version, &names, &certificates),
     })
 }

@@ -3,12 +3,14 @@
 //! updates. Each page struct carries a [`Chrome`]: who is signed in, the CSRF
 //! token its forms must send back, and the navigation for that user's role.
 
+mod apply;
 mod auth;
 mod case_page;
 mod catalog;
 mod home;
 mod inbox;
 mod matter;
+mod mine;
 mod notices;
 mod supervise;
 mod track;
@@ -16,11 +18,13 @@ mod window;
 
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
 use super::AppState;
+use crate::service::uploads::MAX_REQUEST_BYTES;
 
 /// The part of every page around its content.
 #[derive(Debug, Clone, Default)]
@@ -131,6 +135,21 @@ pub fn routes() -> Router<AppState> {
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))
         .route("/track", get(track::page))
+        .route("/apply", get(apply::index))
+        .route(
+            "/apply/{code}",
+            get(apply::form)
+                .post(apply::submit)
+                .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES)),
+        )
+        .route("/mine", get(mine::list))
+        .route("/mine/{id}", get(mine::case))
+        .route(
+            "/mine/{id}/supplement",
+            get(mine::supplement_form)
+                .post(mine::supplement)
+                .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES)),
+        )
         .route("/cases/{id}", get(case_page::page))
         .route("/cases/{id}/act", post(case_page::act))
         .route("/cases/{id}/notice/{kind}", get(notices::page))

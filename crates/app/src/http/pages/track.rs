@@ -15,6 +15,7 @@ use store::{CaseEvent, StoreError};
 
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::session::PageUser;
 use crate::service::CaseView;
 
 /// A case as its applicant reads it: no staff, no internal notes.
@@ -211,11 +212,15 @@ pub async fn names_for(state: &AppState, v: &CaseView) -> (String, String) {
 }
 
 /// GET /track: the lookup form, and the case when the pair matches.
-pub async fn page(State(state): State<AppState>, Query(q): Query<TrackQuery>) -> Response {
+pub async fn page(
+    State(state): State<AppState>,
+    user: Option<PageUser>,
+    Query(q): Query<TrackQuery>,
+) -> Response {
     let receipt = q.receipt.trim().to_ascii_uppercase();
     let last4 = q.last4.trim().to_ascii_uppercase();
     let mut page = TrackPage {
-        chrome: Chrome::public(),
+        chrome: Chrome::for_visitor(user.as_ref()),
         receipt: receipt.clone(),
         last4: last4.clone(),
         message: String::new(),
