@@ -264,6 +264,18 @@ pub trait Store: Send + Sync {
     /// One case, when it lies within `scope`; `NotFound` otherwise, exactly
     /// as for a case that does not exist.
     async fn case_scoped(&self, id: i64, scope: &Scope) -> Result<CaseRecord>;
+
+    /// Stores many cases at once (an import of past cases, or generated
+    /// data), all in one transaction: each case with one `import` timeline
+    /// entry, its holders and units, and ONE audit record for the whole
+    /// batch by `actor`. Idempotency keys and visits are not recorded.
+    /// Returns the new ids, in the order given.
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>>;
 }
 
 /// A file uploaded for a case, about to be recorded.

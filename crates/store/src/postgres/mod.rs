@@ -16,6 +16,7 @@ use tokio_postgres::Row;
 
 mod attachments;
 mod auth;
+mod bulk;
 mod cases;
 
 mod embedded {
@@ -752,5 +753,14 @@ impl Store for PostgresStore {
 
     async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
         cases::load_scoped(&self.pool.get().await?, id, scope).await
+    }
+
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<crate::NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        bulk::load(self, cases, actor, at).await
     }
 }

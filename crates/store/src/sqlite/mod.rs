@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 mod attachments;
 mod auth;
+mod bulk;
 mod cases;
 mod engine;
 
@@ -759,5 +760,14 @@ impl Store for SqliteStore {
     async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
         let scope = scope.clone();
         self.call(move |c| cases::load_scoped(c, id, &scope)).await
+    }
+
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<crate::NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        bulk::load(self, cases, actor, at).await
     }
 }

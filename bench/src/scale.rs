@@ -1,0 +1,289 @@
+//! Scale: N generated cases (10,000,000 on a full run) through the store's
+//! bulk path on SQLite and on PostgreSQL — time and size — then the queries
+//! a supervisor's pages make, each run 200 times through the `Store` trait
+//! as the app calls them: a unit's inbox first page, the 预警 and 超期
+//! lists (first page), and the counts by SLA status (county-wide and for one
+//! unit). Query plans are recorded beside the figures.
+
+use crate::engine::{bench_now, fresh_services};
+use crate::generate::populate;
+use crate::report::{Report, summary};
+use crate::{Options, report};
+use app::service::{FixedClock, Services};
+use domain::case::{SlaStatus, WarningRule};
+use serde_json::{Value, json};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use store::CaseFilter;
+
+const RUNS: usize = 200;
+
+/// The queries as the store sends them (for the plans).
+const INBOX_SQL: &str =
+    "SELECT c.id, c.body FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = {u}
+    ORDER BY h.deadline IS NULL, h.deadline, c.id LIMIT 50 OFFSET 0";
+const WARNING_SQL: &str = "SELECT c.id, c.body FROM cases c WHERE c.deadline IS NOT NULL AND c.concluded_on IS NULL
+    AND c.deadline >= {t} AND c.warn_from <= {t} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 50 OFFSET 0";
+const OVERDUE_SQL: &str =
+    "SELECT c.id, c.body FROM cases c WHERE c.deadline IS NOT NULL AND c.concluded_on IS NULL
+    AND c.deadline < {t} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 50 OFFSET 0";
+const COUNTS_SQL: &str =
+    "SELECT COUNT(*), SUM(CASE WHEN c.state = 'suspended' THEN 1 ELSE 0 END) FROM cases c
+    WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL";
+
+fn plans_sql(unit: &str, today: &str) -> Vec<(&'static str, String)> {
+    let f = |s: &str| {
+        s.replace("{u}", &format!("'{unit}'"))
+            .replace("{t}", &format!("'{today}'"))
+    };
+    vec![
+        ("inbox", f(INBOX_SQL)),
+        ("warning", f(WARNING_SQL)),
+        ("overdue", f(OVERDUE_SQL)),
+        ("sla_counts", f(COUNTS_SQL)),
+    ]
+}
+
+/// Times each query `RUNS` times; p50/p99 in ms by query.
+async fn time_queries(svc: &Services, unit: &str) -> anyhow::Result<Vec<(String, Value)>> {
+    let today = svc.today();
+    let list = |sla| CaseFilter {
+        sla: Some(sla),
+        today: Some(today),
+        limit: Some(50),
+        ..CaseFilter::default()
+    };
+    let mut out = Vec::new();
+    for name in [
+        "inbox",
+        "warning list",
+        "overdue list",
+        "sla counts (all)",
+        "sla counts (unit)",
+    ] {
+        let mut samples = Vec::with_capacity(RUNS);
+        for i in 0..RUNS + 5 {
+            let t = Instant::now();
+            let rows = match name {
+                "inbox" => svc.store.inbox(unit, 50, 0).await?.len(),
+                "warning list" => svc.store.list_cases(&list(SlaStatus::Warning)).await?.len(),
+                "overdue list" => svc.store.list_cases(&list(SlaStatus::Overdue)).await?.len(),
+                "sla counts (all)" => {
+                    usize::try_from(svc.store.sla_counts(today, None).await?.normal)?
+                }
+                _ => usize::try_from(svc.store.sla_counts(today, Some(unit)).await?.normal)?,
+            };
+            if i >= 5 {
+                samples.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+            std::hint::black_box(rows);
+        }
+        out.push((name.to_owned(), summary(&mut samples)));
+    }
+    Ok(out)
+}
+
+fn record(report: &mut Report, backend: &str, timings: &[(String, Value)]) {
+    for (name, v) in timings {
+        let p99 = v["p99"].as_f64().unwrap_or(f64::NAN);
+        let note = format!(
+            "p50 {} ms",
+            report::fmt(v["p50"].as_f64().unwrap_or(f64::NAN))
+        );
+        report.row_note(
+            "scale",
+            &format!("{backend}: {name} p99"),
+            p99,
+            "ms",
+            "≤ 50",
+            &note,
+        );
+    }
+}
+
+fn sqlite_facts(path: &Path, today: &str) -> anyhow::Result<(String, Value)> {
+    let c = rusqlite::Connection::open(path)?;
+    let unit: String = c.query_row(
+        "SELECT unit FROM case_holders GROUP BY unit ORDER BY COUNT(*) DESC LIMIT 1",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut plans = serde_json::Map::new();
+    for (name, sql) in plans_sql(&unit, today) {
+        let mut st = c.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+        let lines: Vec<String> = st
+            .query_map([], |r| r.get::<_, String>(3))?
+            .collect::<Result<_, _>>()?;
+        plans.insert(name.into(), json!(lines));
+    }
+    let (open, holders): (i64, i64) = c.query_row(
+        "SELECT (SELECT COUNT(*) FROM cases WHERE concluded_on IS NULL), (SELECT COUNT(*) FROM case_holders WHERE unit = ?1)",
+        [&unit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok((
+        unit.clone(),
+        json!({ "busiest_unit": unit, "its_inbox": holders, "open_cases": open, "plans": plans }),
+    ))
+}
+
+async fn postgres_facts(
+    client: &tokio_postgres::Client,
+    today: &str,
+) -> anyhow::Result<(String, Value)> {
+    let unit: String = client
+        .query_one(
+            "SELECT unit FROM case_holders GROUP BY unit ORDER BY COUNT(*) DESC LIMIT 1",
+            &[],
+        )
+        .await?
+        .try_get(0)?;
+    let mut plans = serde_json::Map::new();
+    for (name, sql) in plans_sql(&unit, today) {
+        let sql = sql.replace(&format!("'{today}'"), &format!("DATE '{today}'"));
+        let rows = client
+            .query(&format!("EXPLAIN (ANALYZE, BUFFERS) {sql}"), &[])
+            .await?;
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        plans.insert(name.into(), json!(lines));
+    }
+    let size: i64 = client
+        .query_one("SELECT pg_database_size(current_database())", &[])
+        .await?
+        .try_get(0)?;
+    Ok((
+        unit.clone(),
+        json!({ "busiest_unit": unit, "db_bytes": size, "plans": plans }),
+    ))
+}
+
+/// The scale scenario on SQLite, then on PostgreSQL.
+pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Result<()> {
+    let n = opts.size(opts.scale_cases, 10_000_000, 20_000);
+    let dir = tmp.join("scale");
+    let svc = fresh_services(&dir).await?;
+    let today = svc.today().to_string();
+    eprintln!("scale: SQLite, generating {n} cases…");
+    let took = populate(&svc, n, "scale sqlite").await?;
+    let path = dir.join("onewindow.db");
+    let (unit, mut facts) = sqlite_facts(&path, &today)?;
+    let bytes = std::fs::metadata(&path)?.len()
+        + std::fs::metadata(dir.join("onewindow.db-wal"))
+            .map(|m| m.len())
+            .unwrap_or(0);
+    report.row(
+        "scale",
+        &format!("SQLite: bulk load of {n} cases"),
+        took.as_secs_f64(),
+        "s",
+        "",
+    );
+    report.row(
+        "scale",
+        "SQLite: database size",
+        bytes as f64 / 1e9,
+        "GB",
+        "",
+    );
+    eprintln!("scale: SQLite queries ({unit})…");
+    let sqlite = time_queries(&svc, &unit).await?;
+    record(report, "SQLite", &sqlite);
+    facts["load_s"] = json!(took.as_secs_f64());
+    facts["db_bytes"] = json!(bytes);
+    facts["queries_ms"] = json!(sqlite.iter().cloned().collect::<serde_json::Map<_, _>>());
+    report.detail("scale_sqlite", facts);
+    drop(svc);
+    std::fs::remove_dir_all(&dir).ok();
+    if opts.pg_url == "none" {
+        return Ok(());
+    }
+    let pg = match postgres(opts, n, report).await {
+        Ok(pg) => pg,
+        Err(e) => {
+            report.row_note(
+                "scale",
+                "PostgreSQL",
+                f64::NAN,
+                "",
+                "",
+                &format!("skipped: {e:#}"),
+            );
+            return Ok(());
+        }
+    };
+    for ((name, s), (_, p)) in sqlite.iter().zip(&pg) {
+        let ratio = p["p99"].as_f64().unwrap_or(f64::NAN) / s["p99"].as_f64().unwrap_or(f64::NAN);
+        report.row(
+            "scale",
+            &format!("PostgreSQL / SQLite p99: {name}"),
+            ratio,
+            "×",
+            "",
+        );
+    }
+    Ok(())
+}
+
+async fn postgres(
+    opts: &Options,
+    n: usize,
+    report: &mut Report,
+) -> anyhow::Result<Vec<(String, Value)>> {
+    let (admin, conn) = tokio_postgres::connect(&opts.pg_url, tokio_postgres::NoTls).await?;
+    tokio::spawn(conn);
+    let db = format!("onewindow_bench_{}", std::process::id());
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db}"))
+        .await?;
+    admin
+        .batch_execute(&format!("CREATE DATABASE {db}"))
+        .await?;
+    let url = match opts.pg_url.rsplit_once('/') {
+        Some((base, _)) => format!("{base}/{db}"),
+        None => anyhow::bail!("cannot name a database in {}", opts.pg_url),
+    };
+    let result = postgres_in(&url, n, report).await;
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .await?;
+    result
+}
+
+async fn postgres_in(
+    url: &str,
+    n: usize,
+    report: &mut Report,
+) -> anyhow::Result<Vec<(String, Value)>> {
+    let store = store::open(url, bench_now()).await?;
+    let svc = Services::new(
+        store,
+        Arc::new(FixedClock::new(bench_now())),
+        WarningRule::default(),
+    )
+    .await?;
+    let today = svc.today().to_string();
+    eprintln!("scale: PostgreSQL, generating {n} cases…");
+    let took = populate(&svc, n, "scale postgres").await?;
+    let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    tokio::spawn(conn);
+    client.batch_execute("ANALYZE").await?;
+    let (unit, mut facts) = postgres_facts(&client, &today).await?;
+    let bytes = facts["db_bytes"].as_f64().unwrap_or(f64::NAN);
+    report.row(
+        "scale",
+        &format!("PostgreSQL: bulk load of {n} cases"),
+        took.as_secs_f64(),
+        "s",
+        "",
+    );
+    report.row("scale", "PostgreSQL: database size", bytes / 1e9, "GB", "");
+    eprintln!("scale: PostgreSQL queries ({unit})…");
+    let timings = time_queries(&svc, &unit).await?;
+    record(report, "PostgreSQL", &timings);
+    facts["load_s"] = json!(took.as_secs_f64());
+    facts["queries_ms"] = json!(timings.iter().cloned().collect::<serde_json::Map<_, _>>());
+    report.detail("scale_postgres", facts);
+    Ok(timings)
+}
