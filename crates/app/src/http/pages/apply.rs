@@ -31,6 +31,7 @@ pub struct MaterialInput {
     field: String,
     name: String,
     rule: &'static str,
+    rule_note: &'static str,
     must: bool,
     note: String,
     error: String,
@@ -71,15 +72,17 @@ fn must_upload(m: &Material, matter: &Matter) -> bool {
     m.required && !may_wait && !may_commit
 }
 
-fn rule(m: &Material, matter: &Matter) -> &'static str {
+/// What the form says of a material: a short badge and, where it may be
+/// left out for now, why.
+fn rule(m: &Material, matter: &Matter) -> (&'static str, &'static str) {
     if !m.required {
-        "非必需"
+        ("非必需", "")
     } else if must_upload(m, matter) {
-        "必需"
+        ("必需", "")
     } else if matter.deficiency_allowed && !m.core {
-        "必需 · 可容缺：可先提交，受理后按承诺期限补交"
+        ("可容缺", "暂缺时可先提交申请，受理后按承诺期限补交")
     } else {
-        "必需 · 可签署告知承诺书代替"
+        ("可告知承诺", "可不上传，由签署的告知承诺书代替")
     }
 }
 
@@ -191,7 +194,8 @@ fn page(user: &PageUser, v: &MatterVersion, applicant: ApplicantBlock) -> ApplyP
             .map(|(i, x)| MaterialInput {
                 field: format!("file_{i}"),
                 name: x.name.clone(),
-                rule: rule(x, m),
+                rule: rule(x, m).0,
+                rule_note: rule(x, m).1,
                 must: must_upload(x, m),
                 note: x.note.clone(),
                 error: String::new(),

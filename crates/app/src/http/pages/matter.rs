@@ -142,12 +142,7 @@ fn view(
         statutory: m.statutory_limit.to_string(),
         promised: m.promised_limit.to_string(),
         limit_source: m.limit_source.clone(),
-        fee: match (m.fee_charged, m.fee_note.trim()) {
-            (true, "") => "收费".into(),
-            (true, note) => format!("收费：{note}"),
-            (false, "") => "不收费".into(),
-            (false, note) => format!("不收费（{note}）"),
-        },
+        fee: fee_text(m.fee_charged, &m.fee_note),
         legal_basis: m.legal_basis.clone(),
         online: m.online_depth.label_zh(),
         mobile: yes_no(m.mobile),
@@ -170,6 +165,19 @@ fn view(
         can_apply: m.online_depth != OnlineDepth::WindowOnly,
         version: v.version,
         published_on: crate::service::shanghai_today(v.published_at).to_string(),
+    }
+}
+
+/// Whether a fee is charged, with its note (which often says so itself).
+fn fee_text(charged: bool, note: &str) -> String {
+    let note = note.trim();
+    let word = if charged { "收费" } else { "不收费" };
+    if note.is_empty() {
+        word.to_owned()
+    } else if note.starts_with(word) || (!charged && note.starts_with("免")) {
+        note.to_owned()
+    } else {
+        format!("{word}：{note}")
     }
 }
 
