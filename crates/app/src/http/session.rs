@@ -439,11 +439,14 @@ async fn csrf_token(request: Request) -> Result<(Option<String>, Request), Respo
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()
-        .to_ascii_lowercase();
-    let urlencoded = content_type.starts_with("application/x-www-form-urlencoded");
-    let boundary = content_type
+        .to_owned();
+    // Media types are case-insensitive, but a multipart boundary is not:
+    // compare the type in lower case, take the boundary as sent.
+    let lower = content_type.to_ascii_lowercase();
+    let urlencoded = lower.starts_with("application/x-www-form-urlencoded");
+    let boundary = lower
         .starts_with("multipart/form-data")
-        .then(|| multipart_boundary(&content_type))
+        .then(|| multer::parse_boundary(&content_type).ok())
         .flatten();
     if !urlencoded && boundary.is_none() {
         return Ok((None, request));
@@ -457,95 +460,29 @@ async fn csrf_token(request: Request) -> Result<(Option<String>, Request), Respo
         ));
     };
     let token = match boundary {
-        Some(b) => multipart_field(&bytes, &b, CSRF_FIELD),
+        Some(b) => multipart_field(bytes.clone(), b, CSRF_FIELD).await,
         None => urlencoded_field(&bytes, CSRF_FIELD),
     };
     Ok((token, Request::from_parts(parts, Body::from(bytes))))
 }
 
-fn urlencoded_field(body: &Bytes, name: &str) -> Option<String> {
-    let pairs: Vec<(String, String)> = urlencoded_pairs(body)?;
-    pairs.into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
+/// A field of an urlencoded body.
+fn urlencoded_field(body: &[u8], name: &str) -> Option<String> {
+    form_urlencoded::parse(body)
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
-/// Decodes an urlencoded body into its pairs (`None` when it does not decode).
-fn urlencoded_pairs(body: &[u8]) -> Option<Vec<(String, String)>> {
-    let text = std::str::from_utf8(body).ok()?;
-    text.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((percent_decode(k)?, percent_decode(v)?))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hex = s.get(i + 1..i + 3)?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 2;
-            }
-            b => out.push(b),
+/// A text field of a multipart body (file parts are skipped).
+async fn multipart_field(body: Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::io::Error>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) && field.file_name().is_none() {
+            return field.text().await.ok();
         }
-        i += 1;
     }
-    String::from_utf8(out).ok()
-}
-
-fn multipart_boundary(content_type: &str) -> Option<String> {
-    content_type
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| *k == "boundary")
-        .map(|(_, v)| v.trim_matches('"').to_owned())
-        .filter(|b| !b.is_empty())
-}
-
-/// A text field of a multipart body (parts with a file name are skipped).
-fn multipart_field(body: &[u8], boundary: &str, name: &str) -> Option<String> {
-    let delimiter = format!("--{boundary}");
-    let wanted = format!("name=\"{name}\"");
-    split_on(body, delimiter.as_bytes()).find_map(|part| {
-        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
-        let end = find(part, b"\r\n\r\n")?;
-        let head = String::from_utf8_lossy(&part[..end]).to_ascii_lowercase();
-        let named = head
-            .split(';')
-            .any(|p| p.trim() == wanted.to_ascii_lowercase());
-        if !named || head.contains("filename") {
-            return None;
-        }
-        let value = &part[end + 4..];
-        let value = value.strip_suffix(b"\r\n").unwrap_or(value);
-        String::from_utf8(value.to_vec()).ok()
-    })
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn split_on<'a>(mut hay: &'a [u8], delimiter: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
-    std::iter::from_fn(move || {
-        if hay.is_empty() {
-            return None;
-        }
-        match find(hay, delimiter) {
-            Some(i) => {
-                let (part, rest) = hay.split_at(i);
-                hay = &rest[delimiter.len()..];
-                Some(part)
-            }
-            None => Some(std::mem::take(&mut hay)),
-        }
-    })
+    None
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -582,19 +519,28 @@ pub fn with_cookie(mut response: Response, cookie: HeaderValue) -> Response {
 mod tests {
     use super::*;
 
-    #[test]
-    fn the_token_is_found_in_either_body_encoding() {
+    #[tokio::test]
+    async fn the_token_is_found_in_either_body_encoding() {
         let form = Bytes::from_static(b"a=1&csrf=ab%2Bc&b=x+y");
         assert_eq!(urlencoded_field(&form, "csrf").as_deref(), Some("ab+c"));
-        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf\"\r\n\r\nnope\r\n--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok123\r\n--XyZ--\r\n";
+        // Browsers send mixed-case boundaries (Chromium: ----WebKitFormBoundary…).
+        let boundary = "----WebKitFormBoundaryTPwV1ZDQ8urpLEAV";
+        let body = format!(
+            "--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"csrf\"\r\n\r\nnope\r\n--{b}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\ntok123\r\n--{b}--\r\n",
+            b = boundary
+        );
+        let ct = format!("multipart/form-data; boundary={boundary}");
+        let parsed = multer::parse_boundary(&ct).unwrap();
+        assert_eq!(parsed, boundary, "the boundary keeps its case");
         assert_eq!(
-            multipart_field(body, "XyZ", "csrf").as_deref(),
+            multipart_field(Bytes::from(body.clone()), parsed.clone(), "csrf")
+                .await
+                .as_deref(),
             Some("tok123")
         );
-        assert_eq!(multipart_field(body, "XyZ", "other"), None);
         assert_eq!(
-            multipart_boundary("multipart/form-data; boundary=\"XyZ\"").as_deref(),
-            Some("XyZ")
+            multipart_field(Bytes::from(body), parsed, "other").await,
+            None
         );
     }
 
