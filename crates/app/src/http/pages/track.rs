@@ -42,6 +42,8 @@ pub struct CaseSummary {
     pub deadline: String,
     /// A remark on the deadline: suspended, provisional, working days left.
     pub deadline_note: String,
+    /// 办理结果: the decision, the certificate issued and how it was delivered; empty before.
+    pub outcome: String,
     /// 正常 / 预警 / 超期, or empty when there is no running clock.
     pub sla_label: &'static str,
     /// The badge's CSS class.
@@ -73,6 +75,28 @@ pub fn sla_badge(sla: Option<SlaStatus>) -> (&'static str, &'static str) {
     }
 }
 
+/// 办理结果 in words: the decision, the certificate and its delivery.
+fn outcome(case: &domain::case::Case) -> String {
+    use domain::case::CaseResult;
+    let mut parts = Vec::new();
+    match &case.decision {
+        Some(d) if d.approved => parts.push("准予".to_owned()),
+        Some(d) => parts.push(format!("不予许可：{}", d.reason)),
+        None => {}
+    }
+    match &case.result {
+        Some(CaseResult::Electronic { number, licence }) => {
+            parts.push(format!("已发放{licence}（编号 {number}）"))
+        }
+        Some(CaseResult::Paper { number }) => parts.push(format!("已出具文书（编号 {number}）")),
+        None => {}
+    }
+    if let Some(m) = case.delivery {
+        parts.push(format!("已{}", m.label_zh()));
+    }
+    parts.join("；")
+}
+
 /// The summary of a case with its clocks (from [`crate::service::Services::view`]).
 pub fn summary(v: &CaseView, matter_name: &str, unit_name: &str) -> CaseSummary {
     let case = &v.record.case;
@@ -86,6 +110,7 @@ pub fn summary(v: &CaseView, matter_name: &str, unit_name: &str) -> CaseSummary 
         None => String::new(),
     };
     CaseSummary {
+        outcome: outcome(case),
         receipt: v.record.receipt_no.clone(),
         matter_code: case.matter.to_string(),
         matter_name: matter_name.to_owned(),
