@@ -19,6 +19,12 @@ after(async () => {
 
 const PUBLIC_PAGES = [
   { path: '/', name: 'home', text: '一窗受理' },
+  { path: '/catalog', name: 'catalog', text: '事项' },
+  { path: '/catalog?q=%E8%90%A5%E4%B8%9A%E6%89%A7%E7%85%A7', name: 'catalog-search', text: '营业执照' },
+  { path: '/catalog/QX-SCJG-007', name: 'matter', text: '食品经营许可' },
+  { path: '/track', name: 'track', text: '受理编号' },
+  { path: '/login', name: 'login', text: '登录' },
+  { path: '/register', name: 'register', text: '注册' },
 ];
 
 for (const [label, device] of [['phone', PHONE], ['desktop', DESKTOP]]) {
