@@ -1,0 +1,19 @@
+//! The admin pages in-process, on every configured backend (SQLite always,
+//! PostgreSQL when `ONEWINDOW_TEST_DATABASE_URL` is set): units, users and
+//! roles, and calendar years.
+//! Users sign in through the real login page; forms carry the session's
+//! CSRF token as a browser would.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly on bad fixtures"
+)]
+
+#[path = "admin_pages/support.rs"]
+mod support;
+
+#[path = "admin_pages/organisation.rs"]
+mod organisation;
+
+#[path = "admin_pages/calendar.rs"]
+mod calendar;
