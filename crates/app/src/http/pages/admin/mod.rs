@@ -1,8 +1,17 @@
-//! 系统管理 (`/admin/…`): units, users and roles, and calendar years. Every
-//! change is made as the signed-in user.
+//! 系统管理 (`/admin/…`): units, users and roles, calendar years, and the
+//! catalog — matters with their versions, the certificate list, and Excel
+//! import and export. Units, users and the calendar are the admin's; the
+//! catalog pages are also the supervisor's, who owns the catalog
+//! (PRODUCT.md, "Who uses it"). Every change is made as the signed-in user.
 
 mod calendar;
+mod catalog;
+mod certificates;
+mod excel;
 mod fields;
+mod matter_check;
+mod matter_form;
+mod matter_view;
 mod overview;
 mod units;
 mod user;
@@ -13,6 +22,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
+use chrono::{DateTime, TimeDelta, Utc};
 use domain::unit::Role;
 use store::StoreError;
 
@@ -23,6 +33,8 @@ use crate::service::ServiceError;
 
 /// Who may use the organisation, user and calendar pages.
 const ADMIN: &[Role] = &[Role::Admin];
+/// Who may use the catalog pages: the admin and the supervisor who owns the catalog.
+const CATALOG: &[Role] = &[Role::Admin, Role::Supervisor];
 /// The largest workbook or calendar file accepted.
 const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
@@ -39,6 +51,25 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/users/{username}/password", post(user::password))
         .route("/admin/users/{username}/disabled", post(user::disabled))
         .route("/admin/calendar", get(calendar::page).post(calendar::load))
+        .route("/admin/catalog", get(catalog::list))
+        .route(
+            "/admin/catalog/new",
+            get(catalog::new_form).post(catalog::create),
+        )
+        .route("/admin/catalog/excel", get(excel::page).post(excel::import))
+        .route("/admin/catalog/excel/export", get(excel::export))
+        .route(
+            "/admin/catalog/{code}",
+            get(catalog::page).post(catalog::publish),
+        )
+        .route(
+            "/admin/catalog/{code}/versions/{version}",
+            get(catalog::version),
+        )
+        .route(
+            "/admin/certificates",
+            get(certificates::page).post(certificates::save),
+        )
         .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
 }
 
@@ -54,6 +85,11 @@ fn sub_nav(user: &PageUser) -> Vec<NavLink> {
             link("/admin/calendar", "工作日历"),
         ]);
     }
+    links.extend([
+        link("/admin/catalog", "事项目录"),
+        link("/admin/certificates", "证明事项清单"),
+        link("/admin/catalog/excel", "Excel 导入导出"),
+    ]);
     links
 }
 
@@ -117,4 +153,12 @@ fn service_error_page(e: &ServiceError) -> Response {
             &other.to_string(),
         ),
     }
+}
+
+/// A time as people in the county read it: Asia/Shanghai, to the minute.
+fn local_time(t: DateTime<Utc>) -> String {
+    (t + TimeDelta::hours(8))
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
 }
