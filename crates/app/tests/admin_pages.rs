@@ -1,7 +1,7 @@
 //! The admin pages in-process, on every configured backend (SQLite always,
 //! PostgreSQL when `ONEWINDOW_TEST_DATABASE_URL` is set): units, users and
 //! roles, calendar years, catalog editing with versions, the certificate
-//! list, and Excel export and import.
+//! list, Excel export and import, who may open which page, and escaping.
 //! Users sign in through the real login page; forms carry the session's
 //! CSRF token as a browser would.
 #![expect(
@@ -27,3 +27,9 @@ mod catalog;
 
 #[path = "admin_pages/excel.rs"]
 mod excel;
+
+#[path = "admin_pages/matrix.rs"]
+mod matrix;
+
+#[path = "admin_pages/access.rs"]
+mod access;
