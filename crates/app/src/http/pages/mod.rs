@@ -3,6 +3,7 @@
 //! updates. Each page struct carries a [`Chrome`]: who is signed in, the CSRF
 //! token its forms must send back, and the navigation for that user's role.
 
+mod admin;
 mod apply;
 mod auth;
 mod case_page;
@@ -131,6 +132,7 @@ pub async fn not_found() -> Response {
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
+        .merge(admin::routes())
         .route("/", get(home::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))

@@ -1,0 +1,164 @@
+//! 系统管理 (`/admin/…`): units, users and roles, calendar years, and the
+//! catalog — matters with their versions, the certificate list, and Excel
+//! import and export. Units, users and the calendar are the admin's; the
+//! catalog pages are also the supervisor's, who owns the catalog
+//! (PRODUCT.md, "Who uses it"). Every change is made as the signed-in user.
+
+mod calendar;
+mod catalog;
+mod certificates;
+mod excel;
+mod fields;
+mod matter_check;
+mod matter_form;
+mod matter_view;
+mod overview;
+mod units;
+mod user;
+mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::routing::{get, post};
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::unit::Role;
+use store::StoreError;
+
+use super::{NavLink, error_page};
+use crate::http::AppState;
+use crate::http::session::PageUser;
+use crate::service::ServiceError;
+
+/// Who may use the organisation, user and calendar pages.
+const ADMIN: &[Role] = &[Role::Admin];
+/// Who may use the catalog pages: the admin and the supervisor who owns the catalog.
+const CATALOG: &[Role] = &[Role::Admin, Role::Supervisor];
+/// The largest workbook or calendar file accepted.
+const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
+
+/// The admin pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/admin", get(overview::page))
+        .route("/admin/units", get(units::page).post(units::add))
+        .route("/admin/users", get(users::list).post(users::create))
+        .route(
+            "/admin/users/{username}",
+            get(user::page).post(user::change),
+        )
+        .route("/admin/users/{username}/password", post(user::password))
+        .route("/admin/users/{username}/disabled", post(user::disabled))
+        .route("/admin/calendar", get(calendar::page).post(calendar::load))
+        .route("/admin/catalog", get(catalog::list))
+        .route(
+            "/admin/catalog/new",
+            get(catalog::new_form).post(catalog::create),
+        )
+        .route("/admin/catalog/excel", get(excel::page).post(excel::import))
+        .route("/admin/catalog/excel/export", get(excel::export))
+        .route(
+            "/admin/catalog/{code}",
+            get(catalog::page).post(catalog::publish),
+        )
+        .route(
+            "/admin/catalog/{code}/versions/{version}",
+            get(catalog::version),
+        )
+        .route(
+            "/admin/certificates",
+            get(certificates::page).post(certificates::save),
+        )
+        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+}
+
+/// The admin area's own links, for the user's role.
+fn sub_nav(user: &PageUser) -> Vec<NavLink> {
+    let link = |href, label| NavLink { href, label };
+    let mut links = Vec::new();
+    if ADMIN.contains(&user.role) {
+        links.extend([
+            link("/admin", "概览"),
+            link("/admin/units", "单位"),
+            link("/admin/users", "用户与角色"),
+            link("/admin/calendar", "工作日历"),
+        ]);
+    }
+    links.extend([
+        link("/admin/catalog", "事项目录"),
+        link("/admin/certificates", "证明事项清单"),
+        link("/admin/catalog/excel", "Excel 导入导出"),
+    ]);
+    links
+}
+
+/// A message shown above a page's content after an action.
+#[derive(Debug, Clone)]
+pub struct Flash {
+    /// Whether it reports success (green) or a refusal (red).
+    pub ok: bool,
+    /// What happened, in Chinese.
+    pub message: String,
+}
+
+impl Flash {
+    fn ok(message: impl Into<String>) -> Option<Flash> {
+        Some(Flash {
+            ok: true,
+            message: message.into(),
+        })
+    }
+
+    fn error(message: impl Into<String>) -> Option<Flash> {
+        Some(Flash {
+            ok: false,
+            message: message.into(),
+        })
+    }
+}
+
+/// The page for a store failure: a missing thing is 404, a refused change
+/// 422 with the store's Chinese message, a database failure a logged 500.
+fn store_error_page(e: &StoreError) -> Response {
+    match e {
+        StoreError::NotFound(what) => error_page(
+            StatusCode::NOT_FOUND,
+            "未找到",
+            &format!("{what}不存在或已被移除。"),
+        ),
+        StoreError::Backend(detail) => {
+            tracing::error!(error = %detail, "admin page: the store failed");
+            error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "出错了",
+                "暂时无法完成，请稍后重试。",
+            )
+        }
+        other => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "无法完成",
+            &other.to_string(),
+        ),
+    }
+}
+
+/// The page for a service failure.
+fn service_error_page(e: &ServiceError) -> Response {
+    match e {
+        ServiceError::Store(s) => store_error_page(s),
+        other => error_page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "无法完成",
+            &other.to_string(),
+        ),
+    }
+}
+
+/// A time as people in the county read it: Asia/Shanghai, to the minute.
+fn local_time(t: DateTime<Utc>) -> String {
+    (t + TimeDelta::hours(8))
+        .naive_utc()
+        .format("%Y-%m-%d %H:%M")
+        .to_string()
+}

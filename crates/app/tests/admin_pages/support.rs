@@ -1,0 +1,300 @@
+//! The app in-process for the admin page tests: a fresh database per
+//! backend, a fixed clock in 2026, users signed in through `POST /login`
+//! (CSRF double submit), and form posts (urlencoded or multipart) carrying
+//! the session's token.
+
+use std::sync::Arc;
+
+use app::http::{AppState, router};
+use app::service::{FixedClock, Services, hash_session_id};
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::{NaiveDate, Utc};
+use domain::case::WarningRule;
+use http_body_util::BodyExt;
+use store::testing::{self, TestDb};
+use store::{Actor, Store};
+use tower::ServiceExt;
+
+/// The password the tests give the demo users they sign in as.
+pub const PASSWORD: &str = "admin-pages-2026";
+
+/// The app on one backend.
+pub struct AdminApp {
+    pub router: Router,
+    pub state: AppState,
+    pub store: Arc<dyn Store>,
+    pub backend: &'static str,
+    _db: TestDb,
+}
+
+/// A signed-in browser: its session cookie and the session's CSRF token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+/// A page as answered.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+    pub text: String,
+}
+
+impl Page {
+    /// Asserts the status and that every text is on the page.
+    #[track_caller]
+    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; page:\n{}",
+            self.text
+        );
+        for t in texts {
+            assert!(
+                self.text.contains(t),
+                "“{t}” is not on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// Asserts that none of the texts is on the page.
+    #[track_caller]
+    pub fn lacks(&self, texts: &[&str]) -> &Self {
+        for t in texts {
+            assert!(
+                !self.text.contains(t),
+                "“{t}” should not be on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// The value of the first field `name` on the page.
+    #[track_caller]
+    pub fn field(&self, name: &str) -> String {
+        let start = format!("name=\"{name}\" value=\"");
+        let i = self
+            .text
+            .find(&start)
+            .unwrap_or_else(|| panic!("no field {name} on the page:\n{}", self.text))
+            + start.len();
+        self.text[i..].split('"').next().unwrap().to_owned()
+    }
+
+    /// A response header as text (empty when absent).
+    pub fn header(&self, name: header::HeaderName) -> &str {
+        self.headers.get(name).map_or("", |v| v.to_str().unwrap())
+    }
+}
+
+/// A day of 2026.
+pub fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).unwrap()
+}
+
+/// The app on every configured backend, the clock on 2026-09-14.
+pub async fn apps() -> Vec<AdminApp> {
+    let mut apps = Vec::new();
+    for db in testing::all().await {
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        clock.set_day(d(9, 14));
+        let services = Services::new(db.store.clone(), clock, WarningRule::default())
+            .await
+            .expect("services");
+        let state = AppState::new(services);
+        apps.push(AdminApp {
+            router: router(state.clone()),
+            store: db.store.clone(),
+            backend: db.store.backend(),
+            state,
+            _db: db,
+        });
+    }
+    apps
+}
+
+/// Percent-encodes a form value.
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// An urlencoded body of these pairs.
+pub fn form_body<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k.as_ref()), encode(v.as_ref())))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A `multipart/form-data` body: its content type and bytes. Files are
+/// (field name, file name, bytes).
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----admin-pages-boundary-51c2";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+impl AdminApp {
+    /// Sends a request as built.
+    pub async fn send(&self, req: Request<Body>) -> Page {
+        let res = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    /// Posts the login form as a browser would; the answer as given.
+    pub async fn try_login(&self, username: &str, password: &str) -> Page {
+        let login = self
+            .send(Request::get("/login").body(Body::empty()).unwrap())
+            .await;
+        let csrf = login.field("csrf");
+        let body = form_body(&[
+            ("csrf", csrf.as_str()),
+            ("username", username),
+            ("password", password),
+            ("next", ""),
+        ]);
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, format!("ow_csrf={csrf}"))
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Signs a demo user in through the login page (setting their password first).
+    pub async fn login(&self, username: &str) -> Session {
+        let services = &self.state.services;
+        services
+            .set_password(&Actor::system(), username, PASSWORD)
+            .await
+            .expect("password set");
+        self.session_of(username, PASSWORD).await
+    }
+
+    /// Signs in with this password; panics unless it works.
+    pub async fn session_of(&self, username: &str, password: &str) -> Session {
+        let res = self.try_login(username, password).await;
+        assert_eq!(
+            res.status,
+            StatusCode::SEE_OTHER,
+            "[{}] login of {username}: {}",
+            self.backend,
+            res.text
+        );
+        let cookie = res
+            .headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix("ow_session="))
+            .and_then(|c| c.split(';').next())
+            .expect("a session cookie")
+            .to_owned();
+        // The token a signed-in page puts in its forms is the session's own.
+        let services = &self.state.services;
+        let csrf = self
+            .store
+            .session(&hash_session_id(&cookie), services.clock.now())
+            .await
+            .expect("a live session")
+            .csrf;
+        Session { cookie, csrf }
+    }
+
+    /// GET as a signed-in user.
+    pub async fn get(&self, s: &Session, uri: &str) -> Page {
+        let req = Request::get(uri)
+            .header(header::COOKIE, format!("ow_session={}", s.cookie))
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// POST an urlencoded form as a signed-in user, with the session's token.
+    pub async fn post<K: AsRef<str>, V: AsRef<str>>(
+        &self,
+        s: &Session,
+        uri: &str,
+        fields: &[(K, V)],
+    ) -> Page {
+        let body = format!("csrf={}&{}", encode(&s.csrf), form_body(fields));
+        let req = Request::post(uri)
+            .header(header::COOKIE, format!("ow_session={}", s.cookie))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// POST a multipart form (text fields and files) with the session's token.
+    pub async fn post_multipart(
+        &self,
+        s: &Session,
+        uri: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> Page {
+        let mut all = vec![("csrf", s.csrf.as_str())];
+        all.extend_from_slice(fields);
+        let (content_type, body) = multipart(&all, files);
+        let req = Request::post(uri)
+            .header(header::COOKIE, format!("ow_session={}", s.cookie))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+}
