@@ -39,6 +39,9 @@ use store::Store;
 use store::testing::{self, TestDb};
 use tower::ServiceExt;
 
+#[path = "access/every_route.rs"]
+mod every_route;
+
 const PASSWORD: &str = "test-password-1";
 
 /// Everyone the matrix names.

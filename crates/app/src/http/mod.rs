@@ -88,7 +88,13 @@ pub fn router(state: AppState) -> Router {
             r.route(path, handler)
         })
         .merge(protected)
-        .merge(pages::routes())
+        .merge(
+            pages::routes()
+                .into_iter()
+                .fold(Router::new(), |r, (_, path, handler)| {
+                    r.route(path, handler)
+                }),
+        )
         .route("/static/{*path}", get(assets::file))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -6,26 +6,29 @@
 
 use askama::Template;
 use axum::Form;
-use axum::Router;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::api::Route;
 use crate::http::session::{
     ClientIp, PageUser, Visitor, local_path, role_home, visitor_csrf, with_cookie,
 };
 use crate::service::{FieldErrors, LoginRefused, NewLogin, Registration, ServiceError};
 
 /// The sign-in and registration routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/login", get(login_form).post(login))
-        .route("/logout", post(logout))
-        .route("/register", get(register_form).post(register))
+pub fn routes() -> Vec<Route> {
+    vec![
+        (Method::GET, "/login", get(login_form)),
+        (Method::POST, "/login", post(login)),
+        (Method::POST, "/logout", post(logout)),
+        (Method::GET, "/register", get(register_form)),
+        (Method::POST, "/register", post(register)),
+    ]
 }
 
 #[derive(Template)]

@@ -18,13 +18,12 @@ mod track;
 mod window;
 
 use askama::Template;
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 
-use super::AppState;
+use super::api::Route;
 use crate::service::uploads::MAX_REQUEST_BYTES;
 
 /// The part of every page around its content.
@@ -128,46 +127,67 @@ pub async fn not_found() -> Response {
     )
 }
 
-/// Every page route.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .merge(auth::routes())
-        .merge(admin::routes())
-        .route("/", get(home::page))
-        .route("/catalog", get(catalog::page))
-        .route("/catalog/{code}", get(matter::page))
-        .route("/track", get(track::page))
-        .route("/apply", get(apply::index))
-        .route(
+/// Every page route, as (method, path, handler): one list for the router and
+/// for the access tests that walk every role over every page.
+pub fn routes() -> Vec<Route> {
+    let uploads = || DefaultBodyLimit::max(MAX_REQUEST_BYTES);
+    let mut all = auth::routes();
+    all.extend(admin::routes());
+    all.extend([
+        (Method::GET, "/", get(home::page)),
+        (Method::GET, "/catalog", get(catalog::page)),
+        (Method::GET, "/catalog/{code}", get(matter::page)),
+        (Method::GET, "/track", get(track::page)),
+        (Method::GET, "/apply", get(apply::index)),
+        (Method::GET, "/apply/{code}", get(apply::form)),
+        (
+            Method::POST,
             "/apply/{code}",
-            get(apply::form)
-                .post(apply::submit)
-                .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES)),
-        )
-        .route("/mine", get(mine::list))
-        .route("/mine/{id}", get(mine::case))
-        .route(
+            post(apply::submit).layer(uploads()),
+        ),
+        (Method::GET, "/mine", get(mine::list)),
+        (Method::GET, "/mine/{id}", get(mine::case)),
+        (
+            Method::GET,
             "/mine/{id}/supplement",
-            get(mine::supplement_form)
-                .post(mine::supplement)
-                .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES)),
-        )
-        .route("/cases/{id}", get(case_page::page))
-        .route("/cases/{id}/act", post(case_page::act))
-        .route("/cases/{id}/notice/{kind}", get(notices::page))
-        .route("/window", get(window::home))
-        .route(
-            "/window/intake",
-            get(window::intake::form).post(window::intake::submit),
-        )
-        .route("/window/outcome", post(window::outcome::fragment))
-        .route("/window/receipt/{id}", get(window::receipt))
-        .route("/window/review", get(window::review::queue))
-        .route(
+            get(mine::supplement_form),
+        ),
+        (
+            Method::POST,
+            "/mine/{id}/supplement",
+            post(mine::supplement).layer(uploads()),
+        ),
+        (Method::GET, "/cases/{id}", get(case_page::page)),
+        (Method::POST, "/cases/{id}/act", post(case_page::act)),
+        (Method::GET, "/cases/{id}/notice/{kind}", get(notices::page)),
+        (Method::GET, "/window", get(window::home)),
+        (Method::GET, "/window/intake", get(window::intake::form)),
+        (Method::POST, "/window/intake", post(window::intake::submit)),
+        (
+            Method::POST,
+            "/window/outcome",
+            post(window::outcome::fragment),
+        ),
+        (Method::GET, "/window/receipt/{id}", get(window::receipt)),
+        (Method::GET, "/window/review", get(window::review::queue)),
+        (
+            Method::GET,
             "/window/review/{id}",
-            get(window::review::form).post(window::review::submit),
-        )
-        .route("/window/visits", get(window::visits))
-        .route("/inbox", get(inbox::page))
-        .route("/supervise", get(supervise::page))
+            get(window::review::form),
+        ),
+        (
+            Method::POST,
+            "/window/review/{id}",
+            post(window::review::submit),
+        ),
+        (Method::GET, "/window/visits", get(window::visits)),
+        (Method::GET, "/inbox", get(inbox::page)),
+        (Method::GET, "/supervise", get(supervise::page)),
+    ]);
+    all
+}
+
+/// Every page route as (method, path).
+pub fn route_list() -> Vec<(Method, &'static str)> {
+    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
 }

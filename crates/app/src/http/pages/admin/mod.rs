@@ -17,9 +17,8 @@ mod units;
 mod user;
 mod users;
 
-use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use chrono::{DateTime, TimeDelta, Utc};
@@ -27,7 +26,7 @@ use domain::unit::Role;
 use store::StoreError;
 
 use super::{NavLink, error_page};
-use crate::http::AppState;
+use crate::http::api::Route;
 use crate::http::session::PageUser;
 use crate::service::ServiceError;
 
@@ -39,38 +38,58 @@ const CATALOG: &[Role] = &[Role::Admin, Role::Supervisor];
 const MAX_UPLOAD_BYTES: usize = 16 * 1024 * 1024;
 
 /// The admin pages' routes.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/admin", get(overview::page))
-        .route("/admin/units", get(units::page).post(units::add))
-        .route("/admin/users", get(users::list).post(users::create))
-        .route(
-            "/admin/users/{username}",
-            get(user::page).post(user::change),
-        )
-        .route("/admin/users/{username}/password", post(user::password))
-        .route("/admin/users/{username}/disabled", post(user::disabled))
-        .route("/admin/calendar", get(calendar::page).post(calendar::load))
-        .route("/admin/catalog", get(catalog::list))
-        .route(
-            "/admin/catalog/new",
-            get(catalog::new_form).post(catalog::create),
-        )
-        .route("/admin/catalog/excel", get(excel::page).post(excel::import))
-        .route("/admin/catalog/excel/export", get(excel::export))
-        .route(
+pub fn routes() -> Vec<Route> {
+    let all = vec![
+        (Method::GET, "/admin", get(overview::page)),
+        (Method::GET, "/admin/units", get(units::page)),
+        (Method::POST, "/admin/units", post(units::add)),
+        (Method::GET, "/admin/users", get(users::list)),
+        (Method::POST, "/admin/users", post(users::create)),
+        (Method::GET, "/admin/users/{username}", get(user::page)),
+        (Method::POST, "/admin/users/{username}", post(user::change)),
+        (
+            Method::POST,
+            "/admin/users/{username}/password",
+            post(user::password),
+        ),
+        (
+            Method::POST,
+            "/admin/users/{username}/disabled",
+            post(user::disabled),
+        ),
+        (Method::GET, "/admin/calendar", get(calendar::page)),
+        (Method::POST, "/admin/calendar", post(calendar::load)),
+        (Method::GET, "/admin/catalog", get(catalog::list)),
+        (Method::GET, "/admin/catalog/new", get(catalog::new_form)),
+        (Method::POST, "/admin/catalog/new", post(catalog::create)),
+        (Method::GET, "/admin/catalog/excel", get(excel::page)),
+        (Method::POST, "/admin/catalog/excel", post(excel::import)),
+        (
+            Method::GET,
+            "/admin/catalog/excel/export",
+            get(excel::export),
+        ),
+        (Method::GET, "/admin/catalog/{code}", get(catalog::page)),
+        (
+            Method::POST,
             "/admin/catalog/{code}",
-            get(catalog::page).post(catalog::publish),
-        )
-        .route(
+            post(catalog::publish),
+        ),
+        (
+            Method::GET,
             "/admin/catalog/{code}/versions/{version}",
             get(catalog::version),
-        )
-        .route(
+        ),
+        (Method::GET, "/admin/certificates", get(certificates::page)),
+        (
+            Method::POST,
             "/admin/certificates",
-            get(certificates::page).post(certificates::save),
-        )
-        .layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))
+            post(certificates::save),
+        ),
+    ];
+    all.into_iter()
+        .map(|(m, p, h)| (m, p, h.layer(DefaultBodyLimit::max(MAX_UPLOAD_BYTES))))
+        .collect()
 }
 
 /// The admin area's own links, for the user's role.

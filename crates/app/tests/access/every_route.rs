@@ -1,0 +1,629 @@
+//! Every role × every route: each page and API route the router serves is
+//! given a gate below, and every user of [`USERS`](super::USERS) (plus
+//! someone not signed in) asks it. The test fails when a route has no gate,
+//! so a page added later must say who may use it.
+//!
+//! What each refusal looks like:
+//! - not signed in: a page GET goes to `/login`, a page POST is refused for
+//!   the missing CSRF token (403), the API says 401;
+//! - signed in with a role the route is not for: 403;
+//! - the right role but a case outside the user's scope: 404, exactly as
+//!   for a case that does not exist (someone else's data is never shown);
+//! - allowed: the handler runs — anything but a refusal, a sign-in redirect
+//!   or a server error (an empty form comes back refused for its content).
+
+use std::collections::{BTreeSet, HashMap};
+
+use axum::http::{Method, StatusCode};
+use domain::unit::Role;
+use serde_json::json;
+
+use super::{App, Browser, USERS, apps, form};
+
+/// Who may use a route.
+#[derive(Clone, Copy)]
+enum Gate {
+    /// Everyone, signed in or not.
+    Public,
+    /// Someone not signed in; a signed-in user is sent on (303).
+    Guest,
+    /// The sign-in form's POST: anyone may try; the walk's empty form is
+    /// refused as a failed sign-in (401, or 429 once the address has failed
+    /// too often).
+    SignIn,
+    /// Any signed-in user.
+    SignedIn,
+    /// Signed-in users with one of these roles.
+    Roles(&'static [Role]),
+    /// These roles, for a case in the user's scope (which case: the path
+    /// says); out of scope is 404, as for a case that does not exist.
+    InScope(&'static [Role]),
+    /// These roles, for a unit within the user's reach; another unit's
+    /// inbox is refused (403): the unit exists, its work is not theirs.
+    OwnUnit(&'static [Role]),
+}
+
+const STAFF: &[Role] = &[
+    Role::WindowClerk,
+    Role::Approver,
+    Role::DepartmentHead,
+    Role::Supervisor,
+    Role::HotlineAgent,
+    Role::Inspector,
+    Role::Admin,
+];
+const EVERYONE: &[Role] = &[
+    Role::Applicant,
+    Role::WindowClerk,
+    Role::Approver,
+    Role::DepartmentHead,
+    Role::Supervisor,
+    Role::HotlineAgent,
+    Role::Inspector,
+    Role::Admin,
+];
+const APPLICANT: &[Role] = &[Role::Applicant];
+const CLERK: &[Role] = &[Role::WindowClerk];
+const BACK_OFFICE: &[Role] = &[Role::Approver, Role::DepartmentHead];
+const SUPERVISOR: &[Role] = &[Role::Supervisor];
+const ADMIN: &[Role] = &[Role::Admin];
+const CATALOG_OWNERS: &[Role] = &[Role::Admin, Role::Supervisor];
+/// Who may open a case: applicants for their own, the opening roles.
+const OPENERS: &[Role] = &[Role::Applicant, Role::WindowClerk];
+/// County-wide lists and counts: not for applicants.
+const COUNTS: &[Role] = STAFF;
+
+/// (method, path as routed, path asked, gate). `{A}`/`{B}` are the fixture
+/// cases of `access.rs`: A applied online by zhangwei and waiting for 预审 at
+/// the county hall; B accepted at the 观里镇 window.
+const GATES: &[(&str, &str, &str, Gate)] = &[
+    // Public pages and documents.
+    ("GET", "/", "/", Gate::Public),
+    ("GET", "/catalog", "/catalog?q=营业执照", Gate::Public),
+    (
+        "GET",
+        "/catalog/{code}",
+        "/catalog/QX-SCJG-001",
+        Gate::Public,
+    ),
+    ("GET", "/track", "/track", Gate::Public),
+    ("GET", "/healthz", "/healthz", Gate::Public),
+    (
+        "GET",
+        "/api/openapi.json",
+        "/api/openapi.json",
+        Gate::Public,
+    ),
+    ("GET", "/api/docs", "/api/docs", Gate::Public),
+    // Signing in and out, registering.
+    ("GET", "/login", "/login", Gate::Guest),
+    ("POST", "/login", "/login", Gate::SignIn),
+    ("GET", "/register", "/register", Gate::Guest),
+    // A signed-in user may post the form too; the empty one is refused (422).
+    ("POST", "/register", "/register", Gate::Public),
+    ("POST", "/logout", "/logout", Gate::SignedIn),
+    // Applicants.
+    // `/apply` sends everyone to the catalog, where each matter links its form.
+    ("GET", "/apply", "/apply", Gate::Public),
+    (
+        "GET",
+        "/apply/{code}",
+        "/apply/QX-SCJG-001",
+        Gate::Roles(APPLICANT),
+    ),
+    (
+        "POST",
+        "/apply/{code}",
+        "/apply/QX-SCJG-001",
+        Gate::Roles(APPLICANT),
+    ),
+    ("GET", "/mine", "/mine", Gate::Roles(APPLICANT)),
+    ("GET", "/mine/{id}", "/mine/{A}", Gate::InScope(APPLICANT)),
+    (
+        "GET",
+        "/mine/{id}/supplement",
+        "/mine/{A}/supplement",
+        Gate::InScope(APPLICANT),
+    ),
+    (
+        "POST",
+        "/mine/{id}/supplement",
+        "/mine/{A}/supplement",
+        Gate::InScope(APPLICANT),
+    ),
+    // The case page, its actions and notices: whoever has the case in scope
+    // (an applicant their own, with the actions offered to applicants).
+    ("GET", "/cases/{id}", "/cases/{A}", Gate::InScope(EVERYONE)),
+    (
+        "POST",
+        "/cases/{id}/act",
+        "/cases/{A}/act",
+        Gate::InScope(EVERYONE),
+    ),
+    (
+        "GET",
+        "/cases/{id}/notice/{kind}",
+        "/cases/{B}/notice/acceptance",
+        Gate::InScope(EVERYONE),
+    ),
+    // The window.
+    ("GET", "/window", "/window", Gate::Roles(CLERK)),
+    (
+        "GET",
+        "/window/intake",
+        "/window/intake?matter=QX-SCJG-001",
+        Gate::Roles(CLERK),
+    ),
+    (
+        "POST",
+        "/window/intake",
+        "/window/intake",
+        Gate::Roles(CLERK),
+    ),
+    (
+        "POST",
+        "/window/outcome",
+        "/window/outcome",
+        Gate::Roles(CLERK),
+    ),
+    (
+        "GET",
+        "/window/receipt/{id}",
+        "/window/receipt/{B}",
+        Gate::InScope(CLERK),
+    ),
+    (
+        "GET",
+        "/window/review",
+        "/window/review",
+        Gate::Roles(CLERK),
+    ),
+    (
+        "GET",
+        "/window/review/{id}",
+        "/window/review/{A}",
+        Gate::InScope(CLERK),
+    ),
+    (
+        "POST",
+        "/window/review/{id}",
+        "/window/review/{A}",
+        Gate::InScope(CLERK),
+    ),
+    (
+        "GET",
+        "/window/visits",
+        "/window/visits",
+        Gate::Roles(CLERK),
+    ),
+    // Back office and supervision.
+    ("GET", "/inbox", "/inbox", Gate::Roles(BACK_OFFICE)),
+    ("GET", "/supervise", "/supervise", Gate::Roles(SUPERVISOR)),
+    // Administration.
+    ("GET", "/admin", "/admin", Gate::Roles(ADMIN)),
+    ("GET", "/admin/units", "/admin/units", Gate::Roles(ADMIN)),
+    ("POST", "/admin/units", "/admin/units", Gate::Roles(ADMIN)),
+    ("GET", "/admin/users", "/admin/users", Gate::Roles(ADMIN)),
+    ("POST", "/admin/users", "/admin/users", Gate::Roles(ADMIN)),
+    (
+        "GET",
+        "/admin/users/{username}",
+        "/admin/users/clerk.zhao",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "POST",
+        "/admin/users/{username}",
+        "/admin/users/clerk.zhao",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "POST",
+        "/admin/users/{username}/password",
+        "/admin/users/clerk.zhao/password",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "POST",
+        "/admin/users/{username}/disabled",
+        "/admin/users/clerk.zhao/disabled",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "GET",
+        "/admin/calendar",
+        "/admin/calendar",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "POST",
+        "/admin/calendar",
+        "/admin/calendar",
+        Gate::Roles(ADMIN),
+    ),
+    (
+        "GET",
+        "/admin/catalog",
+        "/admin/catalog",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/catalog/new",
+        "/admin/catalog/new",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "POST",
+        "/admin/catalog/new",
+        "/admin/catalog/new",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/catalog/excel",
+        "/admin/catalog/excel",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "POST",
+        "/admin/catalog/excel",
+        "/admin/catalog/excel",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/catalog/excel/export",
+        "/admin/catalog/excel/export",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/catalog/{code}",
+        "/admin/catalog/QX-SCJG-001",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "POST",
+        "/admin/catalog/{code}",
+        "/admin/catalog/QX-SCJG-001",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/catalog/{code}/versions/{version}",
+        "/admin/catalog/QX-SCJG-001/versions/1",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "GET",
+        "/admin/certificates",
+        "/admin/certificates",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    (
+        "POST",
+        "/admin/certificates",
+        "/admin/certificates",
+        Gate::Roles(CATALOG_OWNERS),
+    ),
+    // The JSON API (with each user's token).
+    ("GET", "/api/v1/matters", "/api/v1/matters", Gate::SignedIn),
+    (
+        "GET",
+        "/api/v1/matters/search",
+        "/api/v1/matters/search?q=社保",
+        Gate::SignedIn,
+    ),
+    (
+        "GET",
+        "/api/v1/matters/{code}",
+        "/api/v1/matters/QX-SCJG-001",
+        Gate::SignedIn,
+    ),
+    (
+        "POST",
+        "/api/v1/cases",
+        "/api/v1/cases",
+        Gate::Roles(OPENERS),
+    ),
+    ("GET", "/api/v1/cases", "/api/v1/cases", Gate::SignedIn),
+    (
+        "GET",
+        "/api/v1/cases/warnings",
+        "/api/v1/cases/warnings",
+        Gate::SignedIn,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/overdue",
+        "/api/v1/cases/overdue",
+        Gate::SignedIn,
+    ),
+    (
+        "GET",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{A}",
+        Gate::InScope(EVERYONE),
+    ),
+    (
+        "POST",
+        "/api/v1/cases/{id}/actions",
+        "/api/v1/cases/{A}/actions",
+        Gate::InScope(EVERYONE),
+    ),
+    (
+        "GET",
+        "/api/v1/units/{code}/inbox",
+        "/api/v1/units/zgb/inbox",
+        Gate::OwnUnit(COUNTS),
+    ),
+    (
+        "GET",
+        "/api/v1/sla/counts",
+        "/api/v1/sla/counts",
+        Gate::Roles(COUNTS),
+    ),
+];
+
+/// The role of each user of the fixture.
+fn role(user: &str) -> Role {
+    match user {
+        "zhangwei" | "wangfang" => Role::Applicant,
+        "clerk" | "clerk.guanli" => Role::WindowClerk,
+        "approver.scjg" | "approver.zjj" => Role::Approver,
+        "head.scjg" => Role::DepartmentHead,
+        "supervisor" => Role::Supervisor,
+        "hotline" => Role::HotlineAgent,
+        "inspector.scjg" => Role::Inspector,
+        "admin" => Role::Admin,
+        other => panic!("no role for {other}"),
+    }
+}
+
+/// Whose scope the thing a path names lies in (for [`Gate::InScope`]).
+fn in_scope(user: &str, asked: &str) -> bool {
+    // Case A: zhangwei's online application for 开办美容美发店 (QX-ZGB-106),
+    // responsible unit zgb (the county hall, also where online applications
+    // are received), reviewed by scjg and wjj; county-wide roles see all.
+    const A: &[&str] = &[
+        "zhangwei",
+        "clerk",
+        "approver.scjg",
+        "head.scjg",
+        "inspector.scjg",
+        "supervisor",
+        "hotline",
+        "admin",
+    ];
+    // Case B: 企业设立登记 (scjg) accepted at the 观里镇 window.
+    // The county hall's clerks (zgb) may look up any case.
+    const B: &[&str] = &[
+        "clerk",
+        "clerk.guanli",
+        "approver.scjg",
+        "head.scjg",
+        "inspector.scjg",
+        "supervisor",
+        "hotline",
+        "admin",
+    ];
+    // The zgb inbox: its own staff and the county-wide roles.
+    const ZGB_INBOX: &[&str] = &["clerk", "supervisor", "hotline", "admin"];
+    let who = if asked.contains("{A}") {
+        A
+    } else if asked.contains("{B}") {
+        B
+    } else if asked.contains("/units/zgb/") {
+        ZGB_INBOX
+    } else {
+        panic!("no scope for {asked}")
+    };
+    who.contains(&user)
+}
+
+/// What `user` (`-`: not signed in) must get from a route.
+#[derive(Debug, PartialEq)]
+enum Want {
+    /// The handler ran: a page, a redirect onwards, or the request refused
+    /// for its content.
+    Allowed,
+    /// A failed sign-in: 401, or 429 when the attempts are limited.
+    SignInRefused,
+    TooMany,
+    SentOn,
+    Login,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+}
+
+fn want(user: &str, method: &str, asked: &str, gate: Gate) -> Want {
+    let api = asked.starts_with("/api/v1/");
+    if user == "-" {
+        return match gate {
+            Gate::Public | Gate::Guest if method == "GET" => Want::Allowed,
+            // No session, so no CSRF token: refused before anything else.
+            _ if method == "POST" && !api => Want::Forbidden,
+            _ if api => Want::Unauthorized,
+            _ => Want::Login,
+        };
+    }
+    match gate {
+        Gate::Public | Gate::SignedIn => Want::Allowed,
+        Gate::Guest => Want::SentOn,
+        Gate::SignIn => Want::SignInRefused,
+        Gate::Roles(roles) if roles.contains(&role(user)) => Want::Allowed,
+        Gate::InScope(roles) if roles.contains(&role(user)) => {
+            if in_scope(user, asked) {
+                Want::Allowed
+            } else {
+                Want::NotFound
+            }
+        }
+        Gate::OwnUnit(roles) if roles.contains(&role(user)) && in_scope(user, asked) => {
+            Want::Allowed
+        }
+        Gate::Roles(_) | Gate::InScope(_) | Gate::OwnUnit(_) => Want::Forbidden,
+    }
+}
+
+/// The JSON body an API POST sends: one that a permitted user gets refused
+/// for its content or state, so the walk changes nothing.
+fn api_body(asked: &str) -> serde_json::Value {
+    if asked.ends_with("/actions") {
+        // A case waiting for 预审 cannot be decided: 409 for whoever may see it.
+        json!({"action": "decide", "approve": true})
+    } else {
+        // A credit code with a wrong check character: refused for its
+        // content (422) for whoever may open cases.
+        json!({"matter": "QX-SCJG-001", "channel": "online",
+               "applicant": {"kind": "enterprise", "name": "某公司", "credit_code": "91350100M000100Y44"}})
+    }
+}
+
+fn got(status: StatusCode, location: &str) -> Want {
+    match status.as_u16() {
+        401 => Want::Unauthorized,
+        403 => Want::Forbidden,
+        404 => Want::NotFound,
+        429 => Want::TooMany,
+        303 if location.starts_with("/login") => Want::Login,
+        303 => Want::SentOn,
+        s if s >= 500 => panic!("server error {s}"),
+        _ => Want::Allowed,
+    }
+}
+
+/// Routes whose forms are multipart (they take files).
+const MULTIPART: &[&str] = &[
+    "/apply/QX-SCJG-001",
+    "/mine/{A}/supplement",
+    "/admin/calendar",
+    "/admin/catalog/excel",
+];
+
+/// Posts a page's form with only the CSRF token (none when empty), plus
+/// the matter for the window's intake forms, so an allowed user's request
+/// reaches the handler and is refused for its content.
+async fn post_form(app: &App, b: &Browser, uri: &str, asked: &str, csrf: &str) -> super::Reply {
+    let mut fields = vec![("csrf", csrf)];
+    if asked.starts_with("/window/intake") || asked.starts_with("/window/outcome") {
+        fields.push(("matter", "QX-SCJG-001"));
+    }
+    if !MULTIPART.contains(&asked) {
+        return app.page(b, Method::POST, uri, Some(form(&fields))).await;
+    }
+    const BOUNDARY: &str = "----onewindow-walk";
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{BOUNDARY}--\r\n"));
+    let req = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(axum::http::header::COOKIE, b.cookie_header())
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(axum::body::Body::from(body))
+        .unwrap();
+    app.send(req).await
+}
+
+#[tokio::test]
+async fn every_role_is_allowed_or_refused_on_every_route() {
+    // Every served route has a gate, and every gate names a served route.
+    let served: BTreeSet<(String, String)> = app::http::route_list()
+        .into_iter()
+        .chain(app::http::pages::route_list())
+        .map(|(m, p)| (m.to_string(), p.to_owned()))
+        .collect();
+    let gated: BTreeSet<(String, String)> = GATES
+        .iter()
+        .map(|(m, p, _, _)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    assert_eq!(
+        served.difference(&gated).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "routes without a gate in GATES"
+    );
+    assert_eq!(
+        gated.difference(&served).collect::<Vec<_>>(),
+        Vec::<&(String, String)>::new(),
+        "gates for routes the router does not serve"
+    );
+
+    for app in apps().await {
+        let bk = app.backend;
+        let mut browsers: HashMap<&str, Browser> = HashMap::new();
+        browsers.insert("-", Browser::default());
+        for user in USERS {
+            browsers.insert(user, app.signed_in(user).await);
+        }
+        let mut wrong = Vec::new();
+        let mut refused = 0;
+        let mut allowed = 0;
+        for (method, _, asked, gate) in GATES {
+            for user in std::iter::once(&"-").chain(USERS) {
+                let expected = want(user, method, asked, *gate);
+                let uri = app.path(asked);
+                let m: Method = method.parse().unwrap();
+                let r = if asked.starts_with("/api/v1/") {
+                    let body = (m == Method::POST).then(|| api_body(asked));
+                    app.api(user, m, &uri, body.as_ref()).await
+                } else {
+                    // Signing out ends a session: use a fresh one for it.
+                    let b = if *asked == "/logout" && *user != "-" {
+                        app.signed_in(user).await
+                    } else {
+                        browsers[user].clone()
+                    };
+                    if m == Method::GET {
+                        app.page(&b, m, &uri, None).await
+                    } else {
+                        let csrf = if *user == "-" {
+                            String::new()
+                        } else {
+                            app.session_csrf(&b).await
+                        };
+                        post_form(&app, &b, &uri, asked, &csrf).await
+                    }
+                };
+                let seen = got(r.status, r.location());
+                let fits = match expected {
+                    Want::Allowed => matches!(seen, Want::Allowed | Want::SentOn),
+                    Want::SignInRefused => matches!(seen, Want::Unauthorized | Want::TooMany),
+                    _ => seen == expected,
+                };
+                if !fits {
+                    let head: String = r.text.chars().take(300).collect();
+                    wrong.push(format!(
+                        "[{bk}] {user} {method} {uri}: want {expected:?}, got {} {head}",
+                        r.status
+                    ));
+                    continue;
+                }
+                if expected == Want::Allowed {
+                    allowed += 1;
+                } else {
+                    refused += 1;
+                    // A refusal never carries the refused thing's data.
+                    if asked.contains("{A}") {
+                        assert!(
+                            !r.text.contains("栖霞市测试企业1"),
+                            "[{bk}] {user} {method} {uri} leaked case A"
+                        );
+                    }
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+        // Both kinds are exercised on every backend.
+        assert!(allowed > 100 && refused > 300, "[{bk}] {allowed} {refused}");
+    }
+}
