@@ -185,7 +185,10 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/window/visits", "来访登记"),
         ],
         Role::Approver | Role::DepartmentHead => vec![link("/inbox", "待办")],
-        Role::Supervisor => vec![link("/supervise", "督办")],
+        Role::Supervisor => vec![
+            link("/supervise", "督办"),
+            link("/admin/catalog", "事项目录"),
+        ],
         Role::Admin => vec![link("/admin", "系统管理")],
         Role::HotlineAgent => vec![link("/hotline", "12345 热线")],
         Role::Inspector => vec![link("/inspect", "双随机抽查")],

@@ -347,6 +347,46 @@ async fn an_online_application_is_reviewed_at_the_hall() {
 }
 
 /// An online application by the demo applicant; returns its id.
+#[tokio::test]
+async fn review_starts_with_the_uploaded_materials_ticked() {
+    for app in apps(d(9, 28)).await {
+        let online = app_services_online(&app).await;
+        let upload = store::NewAttachment {
+            material: CORE[1].into(),
+            file_name: "平面图.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 2048,
+            sha256: "0".repeat(64),
+            stored_path: format!("uploads/{online}/{}", "0".repeat(64)),
+        };
+        let actor = store::Actor {
+            username: "zhangwei".into(),
+            unit: "qx".into(),
+        };
+        app.state
+            .services
+            .store
+            .add_attachments(online, &[upload], &actor, chrono::Utc::now())
+            .await
+            .expect("attachment");
+        let clerk = app.login("clerk").await;
+        let page = app.get(&clerk, &format!("/window/review/{online}")).await;
+        let page = page.expect(StatusCode::OK, &["平面图.pdf（2 KB）"]);
+        let ticked = |m: &str| page.text.contains(&format!("value=\"{m}\" checked"));
+        assert!(
+            ticked(CORE[1]),
+            "[{}] uploaded material ticked",
+            app.backend
+        );
+        assert!(
+            !ticked(CORE[0]),
+            "[{}] nothing uploaded, not ticked",
+            app.backend
+        );
+        assert!(!ticked(NON_CORE), "[{}]", app.backend);
+    }
+}
+
 async fn app_services_online(app: &StaffApp) -> i64 {
     let input = app::service::CreateCase {
         matter: MATTER.into(),

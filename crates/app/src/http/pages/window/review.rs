@@ -73,6 +73,8 @@ struct ReviewPage {
     submitted_on: String,
     open: bool,
     o: OutcomeView,
+    /// The applicant's uploads: (material, file name, size in KiB).
+    files: Vec<(String, String, i64)>,
     flash: Option<Flash>,
 }
 
@@ -94,6 +96,19 @@ async fn page(
         Err(e) => return service_error_page(&e.into()),
     };
     let (o, _) = OutcomeView::build(&m.matter, m.version, f, s.today(), &s.calendar());
+    let files = match s.store.attachments(view.record.id).await {
+        Ok(files) => files
+            .into_iter()
+            .map(|a| {
+                (
+                    a.file.material,
+                    a.file.file_name,
+                    (a.file.size + 1023) / 1024,
+                )
+            })
+            .collect(),
+        Err(e) => return service_error_page(&e.into()),
+    };
     render(&ReviewPage {
         chrome: Chrome::for_user(user),
         csrf: user.csrf.clone(),
@@ -107,6 +122,7 @@ async fn page(
         submitted_on: case.submitted_on.to_string(),
         open: offered(case, user.role, &user.unit).contains(&ActionKind::Accept),
         o,
+        files,
         flash,
     })
 }
@@ -116,10 +132,20 @@ pub async fn form(State(state): State<AppState>, user: PageUser, Path(id): Path<
     if let Some(r) = require_clerk(&user) {
         return r;
     }
-    match load_case(&state, &user, id).await {
-        Ok(view) => page(&state, &user, &view, &FormData::default(), None).await,
-        Err(e) => service_error_page(&e),
-    }
+    let view = match load_case(&state, &user, id).await {
+        Ok(view) => view,
+        Err(e) => return service_error_page(&e),
+    };
+    // The materials the applicant uploaded start ticked; the clerk checks
+    // each file and unticks what does not do.
+    let received = match state.services.store.attachments(id).await {
+        Ok(files) => files
+            .into_iter()
+            .map(|a| ("received".to_owned(), a.file.material))
+            .collect(),
+        Err(e) => return service_error_page(&e.into()),
+    };
+    page(&state, &user, &view, &FormData::new(received), None).await
 }
 
 /// POST /window/review/{id}: re-check, or decide the intake.
