@@ -278,6 +278,42 @@ impl Services {
         }
     }
 
+    /// Whether a case lookup by receipt (`/track`) may be tried now: the
+    /// last four characters are a small secret, so failed lookups count
+    /// like failed sign-ins — per receipt (as a username, `/track:<receipt>`,
+    /// which no account can have) and per address, under the same limits.
+    pub async fn lookup_allowed(
+        &self,
+        receipt: &str,
+        ip: &str,
+        rules: &SessionRules,
+    ) -> Result<bool> {
+        let now = self.clock.now();
+        let failures = self
+            .store
+            .login_failures(&lookup_key(receipt), ip, now - rules.failure_window)
+            .await?;
+        let allowed = failures.by_username < rules.max_failures_per_user
+            && failures.by_ip < rules.max_failures_per_ip;
+        if !allowed {
+            tracing::warn!(receipt, ip, "case lookup refused by the rate limit");
+        }
+        Ok(allowed)
+    }
+
+    /// Records a lookup whose receipt and last four did not match a case.
+    pub async fn record_failed_lookup(&self, receipt: &str, ip: &str) -> Result<()> {
+        self.store
+            .record_login_attempt(&LoginAttempt {
+                username: lookup_key(receipt),
+                ip: ip.to_owned(),
+                at: self.clock.now(),
+                success: false,
+            })
+            .await?;
+        Ok(())
+    }
+
     /// Begins a session for a user whose identity is established.
     async fn begin_session(&self, user: User, rules: &SessionRules) -> Result<NewLogin> {
         let now = self.clock.now();
@@ -393,6 +429,11 @@ impl Services {
             .set_disabled(username, disabled, actor, self.clock.now())
             .await?)
     }
+}
+
+/// The rate limit's key for lookups of one receipt: not a valid username.
+fn lookup_key(receipt: &str) -> String {
+    format!("/track:{receipt}")
 }
 
 fn new_password_hash(password: &str) -> Result<String> {

@@ -290,3 +290,36 @@ async fn a_case_is_found_by_receipt_and_last_four_only() {
             .lacks(&["食品经营许可"]);
     }
 }
+
+#[tokio::test]
+async fn guessing_the_last_four_is_stopped_after_five_failures() {
+    for app in page_apps(d(3, 2)).await {
+        let v = app.window_case("QX-SCJG-007", person("张伟")).await;
+        let receipt = v.record.receipt_no.clone();
+        let other = app.window_case("QX-SCJG-007", person("李明")).await;
+        for guess in ["0001", "0002", "0003", "0004", "0005"] {
+            app.get(&paths::track(&receipt, guess))
+                .await
+                .expect(StatusCode::OK, &["未找到该办件"]);
+        }
+        // The sixth try is refused, even with the right four: nothing is learnt.
+        let refused = app.get(&paths::track(&receipt, "002X")).await;
+        refused
+            .expect(
+                StatusCode::TOO_MANY_REQUESTS,
+                &["查询失败次数过多，请 15 分钟后再试"],
+            )
+            .lacks(&["食品经营许可", "审查中"]);
+        assert_eq!(refused.header("cache-control"), "no-store");
+        // Another receipt from the same address still answers.
+        app.get(&paths::track(&other.record.receipt_no, "002X"))
+            .await
+            .expect(StatusCode::OK, &["食品经营许可"]);
+        // The limit's window passes: the right pair answers again.
+        let now = app::service::Clock::now(&*app.clock);
+        app.clock.set(now + chrono::Duration::minutes(16));
+        app.get(&paths::track(&receipt, "002X"))
+            .await
+            .expect(StatusCode::OK, &["食品经营许可"]);
+    }
+}

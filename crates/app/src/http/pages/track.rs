@@ -15,7 +15,7 @@ use store::{CaseEvent, StoreError};
 
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
-use crate::http::session::PageUser;
+use crate::http::session::{ClientIp, PageUser};
 use crate::service::CaseView;
 
 /// A case as its applicant reads it: no staff, no internal notes.
@@ -240,6 +240,7 @@ pub async fn names_for(state: &AppState, v: &CaseView) -> (String, String) {
 pub async fn page(
     State(state): State<AppState>,
     user: Option<PageUser>,
+    ip: ClientIp,
     Query(q): Query<TrackQuery>,
 ) -> Response {
     let receipt = q.receipt.trim().to_ascii_uppercase();
@@ -255,24 +256,57 @@ pub async fn page(
         if receipt.is_empty() || last4.chars().count() != 4 {
             page.message = "请填写受理编号和证件号码的后四位（共 4 个字符）。".into();
         } else {
+            let rules = &state.sessions.rules;
+            let s = &state.services;
+            match s.lookup_allowed(&receipt, &ip.0, rules).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    page.message = format!(
+                        "查询失败次数过多，请 {} 分钟后再试。",
+                        rules.failure_window.num_minutes()
+                    );
+                    let mut refused =
+                        (StatusCode::TOO_MANY_REQUESTS, render(&page)).into_response();
+                    no_store(&mut refused);
+                    return refused;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "case lookup rate limit failed");
+                    return unavailable();
+                }
+            }
             match lookup(&state, &receipt, &last4).await {
                 Ok(Some(v)) => page.found = Some(Found::of(&state, &v).await),
-                Ok(None) => page.message = NOT_FOUND_ZH.into(),
+                Ok(None) => {
+                    page.message = NOT_FOUND_ZH.into();
+                    if let Err(e) = s.record_failed_lookup(&receipt, &ip.0).await {
+                        tracing::error!(error = %e, "recording a failed lookup failed");
+                        return unavailable();
+                    }
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "case lookup failed");
-                    return error_page(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        "出错了",
-                        "暂时无法查询，请稍后重试。",
-                    );
+                    return unavailable();
                 }
             }
         }
     }
     let mut response = render(&page);
-    // What a lookup shows is the applicant's own business: keep it out of caches.
+    no_store(&mut response);
+    response
+}
+
+/// What a lookup shows is the applicant's own business: keep it out of caches.
+fn no_store(response: &mut Response) {
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response.into_response()
+}
+
+fn unavailable() -> Response {
+    error_page(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "出错了",
+        "暂时无法查询，请稍后重试。",
+    )
 }
