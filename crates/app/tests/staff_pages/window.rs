@@ -261,6 +261,8 @@ async fn a_core_material_gap_offers_only_the_one_time_notice() {
             .expect(StatusCode::OK, &["已一次性告知", "一次性告知书"]);
         let mut needed: Vec<&str> = CORE.to_vec();
         needed.push("法定代表人授权委托书");
+        // The note given at the window is printed on the notice too.
+        needed.push("补齐后可到任一综合窗口提交");
         app.get(&clerk, &format!("/cases/{id}/notice/one_time"))
             .await
             .expect(StatusCode::OK, &needed)
@@ -271,6 +273,106 @@ async fn a_core_material_gap_offers_only_the_one_time_notice() {
         app.get(&clerk, "/window/visits")
             .await
             .expect(StatusCode::OK, &["一次性告知"]);
+    }
+}
+
+#[tokio::test]
+async fn a_certificate_is_replaced_by_a_signed_commitment_at_the_window() {
+    for app in apps(d(9, 28)).await {
+        let clerk = app.login("clerk").await;
+        const HEALTH: &str = "从业人员健康证明";
+        let without: Vec<&str> = CORE.iter().copied().filter(|m| *m != HEALTH).collect();
+        let mut all = without.clone();
+        all.push(NON_CORE);
+        // The certificate offers 告知承诺; ticking it counts it as received.
+        let form = app.get(&clerk, "/window/intake?matter=QX-ZGB-106").await;
+        form.expect(
+            StatusCode::OK,
+            &[
+                "以告知承诺代替",
+                &format!("name=\"pledge\" value=\"{HEALTH}\""),
+            ],
+        )
+        .lacks(&[&format!("name=\"pledge\" value=\"{NON_CORE}\"")]);
+        let pledged = app
+            .post(
+                &clerk,
+                "/window/intake",
+                &intake(&all, &[("step", "check"), ("pledge", HEALTH)]),
+            )
+            .await;
+        pledged
+            .expect(
+                StatusCode::OK,
+                &[
+                    "告知承诺",
+                    "value=\"accept\"",
+                    "name=\"verify_by\" value=\"2026-10-10\"",
+                ],
+            )
+            .lacks(&["缺少核心要件"]);
+        // Not signed: refused, nothing opened.
+        let unsigned = intake(&all, &[("pledge", HEALTH), ("outcome", "accept")]);
+        app.post(&clerk, "/window/intake", &unsigned).await.expect(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &["申请人须签署《告知承诺书》"],
+        );
+        // A verification date already past: the domain refuses it.
+        let past = intake(
+            &all,
+            &[
+                ("pledge", HEALTH),
+                ("pledge_signed", "yes"),
+                ("verify_by", "2026-09-01"),
+                ("outcome", "accept"),
+            ],
+        );
+        let refused = app.post(&clerk, "/window/intake", &past).await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "[{}] {}",
+            app.backend,
+            refused.text
+        );
+        // Signed: accepted, and the 受理通知书 names the commitment and its check date.
+        let signed = intake(
+            &all,
+            &[
+                ("pledge", HEALTH),
+                ("pledge_signed", "yes"),
+                ("verify_by", "2026-10-20"),
+                ("outcome", "accept"),
+            ],
+        );
+        let done = app.post(&clerk, "/window/intake", &signed).await;
+        assert_eq!(
+            done.status,
+            StatusCode::SEE_OTHER,
+            "[{}] {}",
+            app.backend,
+            done.text
+        );
+        let id = done
+            .location()
+            .trim_start_matches("/window/receipt/")
+            .to_owned();
+        app.get(&clerk, &format!("/cases/{id}/notice/acceptance"))
+            .await
+            .expect(
+                StatusCode::OK,
+                &["告知承诺制", HEALTH, "核查日期 2026-10-20"],
+            );
+        let view = app
+            .state
+            .services
+            .case(id.parse().unwrap())
+            .await
+            .expect("case");
+        let c = &view.record.case.commitments;
+        assert_eq!(c.len(), 1, "[{}] {c:?}", app.backend);
+        assert_eq!(c[0].material, HEALTH);
+        assert_eq!(c[0].verify_by, d(10, 20));
     }
 }
 

@@ -55,6 +55,9 @@ pub struct Case {
     /// What a one-time notice (一次性告知) asked for, while it stands.
     #[serde(default)]
     pub notice: Vec<String>,
+    /// The one-time notice's further explanation, printed on 一次性告知书.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub notice_note: String,
     /// Non-core materials accepted missing under 容缺受理.
     #[serde(default)]
     pub deficiency: Option<Deficiency>,

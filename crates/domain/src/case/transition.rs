@@ -335,6 +335,7 @@ impl Case {
             submitted_on: today,
             accepted_on: None,
             notice: Vec::new(),
+            notice_note: String::new(),
             deficiency: None,
             commitments: Vec::new(),
             steps,
@@ -378,12 +379,13 @@ impl Case {
                 });
                 next.accept(commitments, today, NoticeKind::DeficiencyCommitment)
             }
-            (S::Submitted | S::Noticed, Action::NotifyOnce { missing, .. }) => {
+            (S::Submitted | S::Noticed, Action::NotifyOnce { missing, note }) => {
                 if missing.iter().all(|m| m.trim().is_empty()) {
                     return Err(CaseError::NothingListed);
                 }
                 next.state = S::Noticed;
                 next.notice = missing.clone();
+                next.notice_note = note.trim().to_owned();
                 vec![Effect::Notice {
                     kind: NoticeKind::OneTime,
                 }]
@@ -495,6 +497,7 @@ impl Case {
         self.state = CaseState::InReview;
         self.accepted_on = Some(today);
         self.notice.clear();
+        self.notice_note.clear();
         self.commitments = commitments.to_vec();
         let first = self.steps.iter().map(|s| s.stage).min().unwrap_or(1);
         for s in self.steps.iter_mut().filter(|s| s.stage == first) {

@@ -45,6 +45,8 @@ struct Acceptance {
     h: NoticeHead,
     accepted_on: String,
     promised: Option<ClockView>,
+    /// Certificates replaced by a commitment (告知承诺): (material, verify by).
+    pledges: Vec<(String, String)>,
 }
 
 #[derive(Template)]
@@ -100,6 +102,11 @@ pub async fn page(
             h,
             accepted_on,
             promised: view.promised.as_ref().map(ClockView::of),
+            pledges: case
+                .commitments
+                .iter()
+                .map(|c| (c.material.clone(), c.verify_by.to_string()))
+                .collect(),
         }),
         (Some(NoticeKind::DeficiencyCommitment), Some(accepted_on)) => match &case.deficiency {
             Some(d) => render(&Deficiency {
@@ -142,7 +149,7 @@ fn one_time(view: &CaseView) -> Option<(String, Vec<String>, String)> {
             (
                 case.submitted_on.to_string(),
                 case.notice.clone(),
-                String::new(),
+                case.notice_note.clone(),
             )
         })
     })

@@ -212,9 +212,9 @@ pub async fn submit(
         return page(&state, &user, &m, &f, a, None).await;
     }
     let s = &state.services;
-    let (_, opts) = OutcomeView::build(&m.matter, m.version, &f, s.today(), &s.calendar());
+    let (o, opts) = OutcomeView::build(&m.matter, m.version, &f, s.today(), &s.calendar());
     let applicant_ok = a.check(true);
-    let action = match intake_action(&opts, &f) {
+    let action = match intake_action(&opts, &o, &f) {
         Ok(action) if applicant_ok => action,
         Ok(_) => return refuse(&state, &user, &m, &f, a, "请更正申请人信息".into()).await,
         Err(message) => return refuse(&state, &user, &m, &f, a, message).await,

@@ -9,7 +9,9 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
-use domain::case::{Action, ActionKind, IntakeOptions, intake_options, latest_supplement_date};
+use domain::case::{
+    Action, ActionKind, Commitment, IntakeOptions, intake_options, latest_supplement_date,
+};
 use domain::catalog::{Matter, MatterCode};
 
 use super::super::case_page::form::FormData;
@@ -31,6 +33,11 @@ pub struct MaterialRow {
     pub note: String,
     /// Ticked as received.
     pub checked: bool,
+    /// A certificate the applicant may replace by a signed commitment
+    /// (告知承诺), the matter allowing it.
+    pub pledgeable: bool,
+    /// Ticked as replaced by a commitment.
+    pub pledged: bool,
 }
 
 /// The materials and the outcome section of an intake form.
@@ -66,6 +73,12 @@ pub struct OutcomeView {
     pub extra: String,
     /// The one-time notice's note.
     pub note: String,
+    /// Certificates replaced by a commitment (告知承诺), as ticked.
+    pub pledges: Vec<String>,
+    /// When the department will verify what was promised.
+    pub verify_by: String,
+    /// The applicant signed the 告知承诺书.
+    pub pledge_signed: bool,
 }
 
 impl OutcomeView {
@@ -78,9 +91,25 @@ impl OutcomeView {
         cal: &Calendar,
     ) -> (OutcomeView, IntakeOptions) {
         let received = f.all("received");
-        let opts = intake_options(matter, &received);
+        // 告知承诺: a certificate on the list may be replaced by the
+        // applicant's signed commitment when the matter allows it; it then
+        // counts as received.
+        let pledgeable =
+            |m: &domain::catalog::Material| matter.commitment_allowed && m.certificate.is_some();
+        let pledges: Vec<String> = matter
+            .asked_materials()
+            .filter(|m| pledgeable(m) && f.all("pledge").contains(&m.name))
+            .map(|m| m.name.clone())
+            .collect();
+        let mut counted = received.clone();
+        counted.extend(pledges.iter().cloned());
+        let opts = intake_options(matter, &counted);
         let latest = latest_supplement_date(today, matter.promised_limit, cal).to_string();
         let supplement_by = match f.get("supplement_by") {
+            "" => latest.clone(),
+            given => given.to_owned(),
+        };
+        let verify_by = match f.get("verify_by") {
             "" => latest.clone(),
             given => given.to_owned(),
         };
@@ -95,6 +124,8 @@ impl OutcomeView {
                     required: m.required,
                     note: m.note.clone(),
                     checked: received.contains(&m.name),
+                    pledgeable: pledgeable(m),
+                    pledged: pledges.contains(&m.name),
                 })
                 .collect(),
             missing_core: opts.missing_core.clone(),
@@ -109,19 +140,44 @@ impl OutcomeView {
             committed: f.checked("committed"),
             extra: f.get("extra").to_owned(),
             note: f.get("note").to_owned(),
+            verify_by,
+            pledge_signed: f.checked("pledge_signed"),
+            pledges,
         };
         (view, opts)
     }
 }
 
 /// The intake action the clerk chose (`outcome`), if the materials allow it.
-pub fn intake_action(opts: &IntakeOptions, f: &FormData) -> Result<Action, String> {
+pub fn intake_action(
+    opts: &IntakeOptions,
+    view: &OutcomeView,
+    f: &FormData,
+) -> Result<Action, String> {
     let chosen = ActionKind::parse(f.get("outcome"))
         .filter(|k| opts.outcomes.contains(k))
         .ok_or_else(|| "所选办理结果与已收材料不符，请重新核对材料".to_owned())?;
+    let commitments = || -> Result<Vec<Commitment>, String> {
+        if view.pledges.is_empty() {
+            return Ok(Vec::new());
+        }
+        if !view.pledge_signed {
+            return Err("申请人须签署《告知承诺书》后，方可以承诺代替证明材料".into());
+        }
+        let verify_by = NaiveDate::parse_from_str(&view.verify_by, "%Y-%m-%d")
+            .map_err(|_| "请填写承诺核查日期".to_owned())?;
+        Ok(view
+            .pledges
+            .iter()
+            .map(|material| Commitment {
+                material: material.clone(),
+                verify_by,
+            })
+            .collect())
+    };
     match chosen {
         ActionKind::Accept => Ok(Action::Accept {
-            commitments: Vec::new(),
+            commitments: commitments()?,
         }),
         ActionKind::AcceptWithDeficiency => {
             let by = NaiveDate::parse_from_str(f.get("supplement_by"), "%Y-%m-%d")
@@ -132,7 +188,7 @@ pub fn intake_action(opts: &IntakeOptions, f: &FormData) -> Result<Action, Strin
             Ok(Action::AcceptWithDeficiency {
                 missing: opts.missing_non_core.clone(),
                 supplement_by: by,
-                commitments: Vec::new(),
+                commitments: commitments()?,
             })
         }
         _ => {

@@ -190,8 +190,8 @@ async fn decide(
         .matter(&case.matter, Some(case.matter_version))
         .await
         .map_err(|e| describe(&e.into()))?;
-    let (_, opts) = OutcomeView::build(&m.matter, m.version, f, s.today(), &s.calendar());
-    let action = intake_action(&opts, f).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    let (o, opts) = OutcomeView::build(&m.matter, m.version, f, s.today(), &s.calendar());
+    let action = intake_action(&opts, &o, f).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
     let version = f.get("version").parse().ok();
     if version != Some(view.record.version) {
         return Err((StatusCode::CONFLICT, CONFLICT_MESSAGE.to_owned()));
