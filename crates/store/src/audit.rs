@@ -147,6 +147,7 @@ impl Verifier {
             "certificate" => "certificate",
             "calendar" => "calendar",
             "user" => "user",
+            "unit" => "unit",
             _ => {
                 return Some((
                     r.seq,

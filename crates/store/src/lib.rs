@@ -84,12 +84,14 @@ pub trait Store: Send + Sync {
 
     /// All units, ordered by code.
     async fn units(&self) -> Result<Vec<Unit>>;
-    /// Adds or renames a unit; its parent must exist and be of a fitting kind.
-    async fn put_unit(&self, unit: &Unit) -> Result<()>;
+    /// Adds or renames a unit; its parent must exist and be of a fitting
+    /// kind. Audited (before and after) as `actor`.
+    async fn put_unit(&self, unit: &Unit, actor: &Actor, now: DateTime<Utc>) -> Result<()>;
     /// All users, ordered by username.
     async fn users(&self) -> Result<Vec<User>>;
-    /// Adds or changes a user; the unit must exist.
-    async fn put_user(&self, user: &User, now: DateTime<Utc>) -> Result<()>;
+    /// Adds or changes a user (name, unit, role); the unit must exist.
+    /// Audited (before and after) as `actor`.
+    async fn put_user(&self, user: &User, actor: &Actor, now: DateTime<Utc>) -> Result<()>;
 
     /// Calendar years an admin has loaded (they override the shipped ones).
     async fn calendar_years(&self) -> Result<Vec<YearArrangement>>;

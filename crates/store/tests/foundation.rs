@@ -312,13 +312,20 @@ to = 2027-02-05
             parent: Some(town.code.clone()),
             example: true,
         };
-        s.put_unit(&village).await.unwrap();
+        let admin = store::Actor {
+            username: "admin".into(),
+            unit: "qx".into(),
+        };
+        s.put_unit(&village, &admin, at(1)).await.unwrap();
         let misplaced = Unit {
             parent: Some(UnitCode::parse("qx").unwrap()),
             ..village.clone()
         };
         assert!(
-            matches!(s.put_unit(&misplaced).await, Err(StoreError::Invalid(_))),
+            matches!(
+                s.put_unit(&misplaced, &admin, at(1)).await,
+                Err(StoreError::Invalid(_))
+            ),
             "{b}: a village sits under a town"
         );
         let user = User {
@@ -327,15 +334,44 @@ to = 2027-02-05
             unit: village.code.clone(),
             role: Role::WindowClerk,
         };
-        s.put_user(&user, at(1)).await.unwrap();
+        s.put_user(&user, &admin, at(1)).await.unwrap();
         assert!(s.users().await.unwrap().contains(&user), "{b}");
+        // A change of role is audited with who made it, before and after.
+        let promoted = User {
+            role: Role::Supervisor,
+            ..user.clone()
+        };
+        s.put_user(&promoted, &admin, at(2)).await.unwrap();
+        let records = s.audit_records(0, 100_000).await.unwrap();
+        let changes: Vec<_> = records
+            .iter()
+            .filter(|r| r.entity == "user" && r.entity_id == "t.clerk")
+            .collect();
+        assert_eq!(changes.len(), 2, "{b}: {changes:?}");
+        let last = changes[1];
+        assert_eq!(last.actor, "admin", "{b}");
+        let before: serde_json::Value =
+            serde_json::from_str(last.before.as_deref().unwrap()).unwrap();
+        let after: serde_json::Value =
+            serde_json::from_str(last.after.as_deref().unwrap()).unwrap();
+        assert_eq!(before["role"], "window_clerk", "{b}");
+        assert_eq!(after["role"], "supervisor", "{b}");
+        assert!(changes[0].before.is_none(), "{b}: a new user has no before");
+        assert!(
+            records
+                .iter()
+                .any(|r| r.entity == "unit" && r.entity_id == "t-village" && r.actor == "admin"),
+            "{b}: the new unit is audited"
+        );
+        assert_eq!(s.verify_audit().await.unwrap().first_bad, None, "{b}");
+        let user = promoted;
         let stray = User {
             unit: UnitCode::parse("nowhere").unwrap(),
             ..user
         };
         assert!(
             matches!(
-                s.put_user(&stray, at(1)).await,
+                s.put_user(&stray, &admin, at(1)).await,
                 Err(StoreError::NotFound(_))
             ),
             "{b}"
@@ -392,7 +428,7 @@ async fn concurrent_writes_succeed_or_fail_alone() {
                     unit,
                     role: Role::WindowClerk,
                 };
-                store.put_user(&user, at(1)).await
+                store.put_user(&user, &store::Actor::system(), at(1)).await
             }));
         }
         let mut ok = 0;

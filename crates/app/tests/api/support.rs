@@ -105,7 +105,10 @@ impl App {
             unit: UnitCode::parse("wjj").expect("unit code"),
             role: Role::Approver,
         };
-        store.put_user(&wjj, Utc::now()).await.expect("user stored");
+        store
+            .put_user(&wjj, &store::Actor::system(), Utc::now())
+            .await
+            .expect("user stored");
         let head = User {
             username: "head.zgb".into(),
             display_name: "孙志刚".into(),
@@ -113,7 +116,7 @@ impl App {
             role: Role::DepartmentHead,
         };
         store
-            .put_user(&head, Utc::now())
+            .put_user(&head, &store::Actor::system(), Utc::now())
             .await
             .expect("user stored");
         let clock = Arc::new(FixedClock::new(Utc::now()));

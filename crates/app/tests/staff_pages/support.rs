@@ -161,7 +161,10 @@ impl StaffApp {
             unit: UnitCode::parse("wjj").expect("unit code"),
             role: Role::Approver,
         };
-        store.put_user(&wjj, Utc::now()).await.expect("user stored");
+        store
+            .put_user(&wjj, &store::Actor::system(), Utc::now())
+            .await
+            .expect("user stored");
         let clock = Arc::new(FixedClock::new(Utc::now()));
         clock.set_day(start);
         let services = Services::new(store.clone(), clock.clone(), WarningRule::default())

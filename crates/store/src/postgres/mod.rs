@@ -370,10 +370,28 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn put_unit(&self, unit: &Unit) -> Result<()> {
+    async fn put_unit(&self, unit: &Unit, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
+        let after = serde_json::to_string(unit).map_err(json_err)?;
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        let before = tx
+            .query_opt(
+                "SELECT json_build_object('code', code, 'name', name, 'kind', kind, 'parent', parent, 'example', example)::text
+                 FROM units WHERE code = $1",
+                &[&unit.code.as_str()],
+            )
+            .await?
+            .map(|r| r.get::<_, String>(0));
         insert_unit(&tx, unit).await?;
+        let e = entry(
+            actor,
+            "unit",
+            unit.code.as_str(),
+            "put",
+            before,
+            Some(after),
+        );
+        append_audit(&tx, &e, now).await?;
         Ok(tx.commit().await?)
     }
 
@@ -398,10 +416,21 @@ impl Store for PostgresStore {
             .collect()
     }
 
-    async fn put_user(&self, user: &User, now: DateTime<Utc>) -> Result<()> {
+    async fn put_user(&self, user: &User, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
+        let after = serde_json::to_string(user).map_err(json_err)?;
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
+        let before = tx
+            .query_opt(
+                "SELECT json_build_object('username', username, 'display_name', display_name, 'unit', unit, 'role', role)::text
+                 FROM users WHERE username = $1",
+                &[&user.username],
+            )
+            .await?
+            .map(|r| r.get::<_, String>(0));
         insert_user(&tx, user, now).await?;
+        let e = entry(actor, "user", &user.username, "put", before, Some(after));
+        append_audit(&tx, &e, now).await?;
         Ok(tx.commit().await?)
     }
 

@@ -355,9 +355,24 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_unit(&self, unit: &Unit) -> Result<()> {
+    async fn put_unit(&self, unit: &Unit, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
         let unit = unit.clone();
-        self.write(move |tx| insert_unit(tx, &unit)).await
+        let actor = actor.clone();
+        let after = serde_json::to_string(&unit).map_err(json_err)?;
+        self.write(move |tx| {
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT json_object('code', code, 'name', name, 'kind', kind, 'parent', parent, 'example', json(CASE WHEN example THEN 'true' ELSE 'false' END))
+                     FROM units WHERE code = ?1",
+                    [unit.code.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            insert_unit(tx, &unit)?;
+            let e = entry(&actor, "unit", unit.code.as_str(), "put", before, Some(after.clone()));
+            append_audit(tx, &e, now)
+        })
+        .await
     }
 
     async fn users(&self) -> Result<Vec<User>> {
@@ -388,9 +403,24 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn put_user(&self, user: &User, now: DateTime<Utc>) -> Result<()> {
+    async fn put_user(&self, user: &User, actor: &Actor, now: DateTime<Utc>) -> Result<()> {
         let user = user.clone();
-        self.write(move |tx| insert_user(tx, &user, now)).await
+        let actor = actor.clone();
+        let after = serde_json::to_string(&user).map_err(json_err)?;
+        self.write(move |tx| {
+            let before: Option<String> = tx
+                .query_row(
+                    "SELECT json_object('username', username, 'display_name', display_name, 'unit', unit, 'role', role)
+                     FROM users WHERE username = ?1",
+                    [user.username.as_str()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            insert_user(tx, &user, now)?;
+            let e = entry(&actor, "user", &user.username, "put", before, Some(after.clone()));
+            append_audit(tx, &e, now)
+        })
+        .await
     }
 
     async fn calendar_years(&self) -> Result<Vec<YearArrangement>> {

@@ -85,7 +85,8 @@ pub async fn add(
         Ok(u) => u,
         Err(errors) => return show(&state, &user, None, form, errors).await,
     };
-    match state.services.store.put_unit(&unit).await {
+    let s = &state.services;
+    match s.store.put_unit(&unit, &user.actor(), s.clock.now()).await {
         Ok(()) => {
             tracing::info!(admin = %user.username, unit = %unit.code, "unit added");
             let flash = Flash::ok(format!("已添加单位“{}”（{}）", unit.name, unit.code));
