@@ -191,7 +191,7 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
         ],
         Role::Admin => vec![link("/admin", "系统管理")],
         Role::HotlineAgent => vec![link("/hotline", "12345 热线")],
-        Role::Inspector => vec![link("/inspect", "双随机抽查")],
+        Role::Inspector => vec![link("/inspect", "本部门办件")],
     }
 }
 

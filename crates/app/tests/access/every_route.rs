@@ -66,6 +66,7 @@ const APPLICANT: &[Role] = &[Role::Applicant];
 const CLERK: &[Role] = &[Role::WindowClerk];
 const BACK_OFFICE: &[Role] = &[Role::Approver, Role::DepartmentHead];
 const SUPERVISOR: &[Role] = &[Role::Supervisor];
+const INSPECTOR: &[Role] = &[Role::Inspector];
 const ADMIN: &[Role] = &[Role::Admin];
 const CATALOG_OWNERS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who may open a case: applicants for their own, the opening roles.
@@ -199,6 +200,7 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
     // Back office and supervision.
     ("GET", "/inbox", "/inbox", Gate::Roles(BACK_OFFICE)),
     ("GET", "/supervise", "/supervise", Gate::Roles(SUPERVISOR)),
+    ("GET", "/inspect", "/inspect", Gate::Roles(INSPECTOR)),
     // Administration.
     ("GET", "/admin", "/admin", Gate::Roles(ADMIN)),
     ("GET", "/admin/units", "/admin/units", Gate::Roles(ADMIN)),

@@ -153,3 +153,38 @@ async fn the_supervisor_sees_warning_and_overdue_cases_and_counts_per_unit() {
         assert!(page.row(&c.overdue).contains("href=\"/cases/"));
     }
 }
+
+#[tokio::test]
+async fn an_inspector_lists_their_own_departments_cases_by_state() {
+    for app in apps(d(9, 21)).await {
+        let c = cases(&app).await;
+        let inspector = app.login("inspector.scjg").await;
+        // By default the results issued: none yet.
+        app.get(&inspector, "/inspect").await.expect(
+            StatusCode::OK,
+            &[
+                "本部门办件",
+                "栖霞市市场监督管理局",
+                "暂无“已办结（已出证）”的办件",
+            ],
+        );
+        app.get(&inspector, "/inspect?state=in_review")
+            .await
+            .expect(StatusCode::OK, &[&c.overdue, &c.warning, &c.normal])
+            .lacks(&[&c.paused, "戊建筑有限公司"]);
+        app.get(&inspector, "/inspect?state=suspended")
+            .await
+            .expect(StatusCode::OK, &[&c.paused])
+            .lacks(&[&c.normal]);
+        // A state the page does not offer falls back to the default.
+        app.get(&inspector, "/inspect?state=bogus")
+            .await
+            .expect(StatusCode::OK, &["暂无“已办结（已出证）”的办件"]);
+        // Another department's inspector sees none of scjg's cases.
+        let other = app.login("inspector.rsj").await;
+        app.get(&other, "/inspect?state=in_review")
+            .await
+            .expect(StatusCode::OK, &["暂无“审查中”的办件"])
+            .lacks(&[&c.overdue, &c.normal]);
+    }
+}

@@ -10,6 +10,7 @@ mod case_page;
 mod catalog;
 mod home;
 mod inbox;
+mod inspect;
 mod matter;
 mod mine;
 mod notices;
@@ -183,6 +184,7 @@ pub fn routes() -> Vec<Route> {
         (Method::GET, "/window/visits", get(window::visits)),
         (Method::GET, "/inbox", get(inbox::page)),
         (Method::GET, "/supervise", get(supervise::page)),
+        (Method::GET, "/inspect", get(inspect::page)),
     ]);
     all
 }
