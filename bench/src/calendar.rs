@@ -22,29 +22,34 @@ fn nanos(cell: &str) -> Option<f64> {
     Some(v * scale)
 }
 
-/// (benchmark/argument, median ns) from divan's output.
+/// (benchmark(argument), median ns) from divan's output, whose rows are
+/// `├─ name  fastest │ slowest │ median │ …` with arguments nested one
+/// level below their benchmark (the line then starts with `│`).
 fn parse(out: &str) -> Vec<(String, f64)> {
     let mut group = String::new();
     let mut rows = Vec::new();
     for line in out.lines() {
-        let cells: Vec<&str> = line.split('│').collect();
+        // The last benchmark's arguments are indented with spaces, not `│`.
+        let nested = line.starts_with('│') || line.starts_with(' ');
+        let body = line.strip_prefix('│').unwrap_or(line);
+        let cells: Vec<&str> = body.split('│').collect();
         if cells.len() < 4 {
             continue;
         }
-        // The first cell is the tree and the name, then the fastest time.
         let head = cells[0].replace(['├', '╰', '─'], " ");
-        let nested = cells[0].trim_start().is_empty() || line.trim_start().starts_with('│');
         let name = head
             .split_whitespace()
             .next()
             .unwrap_or_default()
             .to_owned();
-        let median = nanos(cells[2].trim());
-        match median {
-            None if !name.is_empty() => group = name,
-            Some(ns) if nested => rows.push((format!("{group}({name})"), ns)),
-            Some(ns) => rows.push((name, ns)),
-            None => {}
+        if name.is_empty() {
+            continue;
+        }
+        match (nanos(cells[2].trim()), nested) {
+            (None, false) => group = name,
+            (Some(ns), true) => rows.push((format!("{group}({name})"), ns)),
+            (Some(ns), false) => rows.push((name, ns)),
+            (None, true) => {}
         }
     }
     rows
@@ -55,10 +60,17 @@ pub fn run(opts: &Options, report: &mut Report) -> anyhow::Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     eprintln!("calendar: cargo bench -p domain --bench calendar…");
     let samples = if opts.smoke { "5" } else { "100" };
+    // A debug harness (the CI smoke run) benches the debug build: no release
+    // compile, and its figures mean nothing anyway.
+    let profile: &[&str] = if cfg!(debug_assertions) {
+        &["--profile", "dev"]
+    } else {
+        &[]
+    };
     let out = std::process::Command::new(cargo)
-        .args([
-            "bench", "--quiet", "-p", "domain", "--bench", "calendar", "--",
-        ])
+        .args(["bench", "--quiet"])
+        .args(profile)
+        .args(["-p", "domain", "--bench", "calendar", "--"])
         .args(["--sample-count", samples, "--color", "never"])
         .current_dir(bench_dir())
         .output()
@@ -75,4 +87,30 @@ pub fn run(opts: &Options, report: &mut Report) -> anyhow::Result<()> {
     }
     report.detail("calendar", json!({ "divan": text }));
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_divan_medians_with_their_arguments() {
+        let out = "calendar                   fastest       │ slowest       │ median        │ mean          │ samples │ iters
+├─ add_workdays                          │               │               │               │         │
+│  ├─ 0                    27.81 ns      │ 27.97 ns      │ 27.82 ns      │ 27.85 ns      │ 100     │ 12800
+│  ╰─ 60                   1.5 µs        │ 27.82 ns      │ 2 µs          │ 27.78 ns      │ 100     │ 12800
+├─ plain                   1 ns          │ 2 ns          │ 3 ns          │ 2 ns          │ 100     │ 12800
+╰─ is_workday                            │               │               │               │         │
+   ╰─ 2026-11-20           10 ns         │ 11 ns         │ 10.5 ns       │ 10 ns         │ 100     │ 12800";
+        let rows = parse(out);
+        assert_eq!(
+            rows,
+            vec![
+                ("add_workdays(0)".to_owned(), 27.82),
+                ("add_workdays(60)".to_owned(), 2000.0),
+                ("plain".to_owned(), 3.0),
+                ("is_workday(2026-11-20)".to_owned(), 10.5),
+            ]
+        );
+    }
 }

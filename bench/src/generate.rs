@@ -9,7 +9,7 @@ use app::service::Services;
 use chrono::{Days, NaiveDate};
 use domain::calendar::Calendar;
 use domain::case::{
-    Action, Applicant, Case, CaseResult, CaseState, Channel, Context, SuspensionKind,
+    Action, Applicant, Case, CaseResult, Channel, Context, DeliveryMethod, SuspensionKind,
 };
 use domain::catalog::{Matter, WorkingDays};
 use domain::party::{CreditCode, IdNumber, credit_check_char, id_check_char};
@@ -251,8 +251,16 @@ impl Generator {
             licence: "电子证照".into(),
         };
         let issued = step(case, decided, Action::Issue { result })?;
-        debug_assert!(issued.state == CaseState::Issued);
-        Ok(issued)
+        // 出件: the result is handed over a day or two later; until then the
+        // responsible unit still holds the case (it is in its inbox).
+        let handed = decided + Days::new(1 + u64::from(roll > 0.5));
+        if handed > self.today {
+            return Ok(issued);
+        }
+        let deliver = Action::Deliver {
+            method: DeliveryMethod::Electronic,
+        };
+        step(issued, handed, deliver)
     }
 }
 

@@ -145,6 +145,62 @@ async fn write(
     Ok(out)
 }
 
+/// Sends one request of `kind` (0–3, as in `KINDS`).
+async fn one(
+    tx: &mut SendRequest<Full<Bytes>>,
+    p: &Plan,
+    kind: usize,
+    rng: &mut StdRng,
+    pipe: &mut Pipeline,
+    conn: usize,
+) -> anyhow::Result<(u16, Bytes)> {
+    match kind {
+        0 => {
+            let path = format!("/api/v1/units/{}/inbox?limit=20", p.unit);
+            send(tx, Method::GET, &path, &p.head, None).await
+        }
+        1 => {
+            let path = format!("/api/v1/cases/{}", rng.random_range(1..=p.cases));
+            send(tx, Method::GET, &path, &p.admin, None).await
+        }
+        2 => {
+            let q = encode(KEYWORDS[rng.random_range(0..KEYWORDS.len())]);
+            let path = format!("/api/v1/matters/search?q={q}");
+            send(tx, Method::GET, &path, &p.admin, None).await
+        }
+        _ => write(tx, p, pipe, conn).await,
+    }
+}
+
+/// Each kind of request alone, `per_kind` times in a row on one connection
+/// of an otherwise idle server: what one request costs without queueing.
+pub fn probe(plan: Plan, per_kind: usize) -> anyhow::Result<[Vec<f64>; 4]> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let stream = tokio::net::TcpStream::connect(plan.addr).await?;
+        stream.set_nodelay(true)?;
+        let (mut tx, driver) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
+        tokio::spawn(driver);
+        let mut rng = StdRng::seed_from_u64(99);
+        let mut pipe = Pipeline {
+            case: None,
+            next: 0,
+            made: 0,
+        };
+        let mut out: [Vec<f64>; 4] = Default::default();
+        for (kind, samples) in out.iter_mut().enumerate() {
+            for _ in 0..per_kind {
+                let t = Instant::now();
+                one(&mut tx, &plan, kind, &mut rng, &mut pipe, 999).await?;
+                samples.push(t.elapsed().as_secs_f64() * 1e6);
+            }
+        }
+        Ok(out)
+    })
+}
+
 /// One connection's loop until `end`; samples before `measure_from` are dropped.
 async fn connection(
     p: Plan,
@@ -165,25 +221,12 @@ async fn connection(
     };
     while Instant::now() < end {
         let t = Instant::now();
-        let (kind, result) = if rng.random_bool(0.3) {
-            (3, write(&mut tx, &p, &mut pipe, conn).await)
+        let kind = if rng.random_bool(0.3) {
+            3
         } else {
-            match rng.random_range(0..3) {
-                0 => {
-                    let path = format!("/api/v1/units/{}/inbox?limit=20", p.unit);
-                    (0, send(&mut tx, Method::GET, &path, &p.head, None).await)
-                }
-                1 => {
-                    let path = format!("/api/v1/cases/{}", rng.random_range(1..=p.cases));
-                    (1, send(&mut tx, Method::GET, &path, &p.admin, None).await)
-                }
-                _ => {
-                    let q = encode(KEYWORDS[rng.random_range(0..KEYWORDS.len())]);
-                    let path = format!("/api/v1/matters/search?q={q}");
-                    (2, send(&mut tx, Method::GET, &path, &p.admin, None).await)
-                }
-            }
+            rng.random_range(0..3)
         };
+        let result = one(&mut tx, &p, kind, &mut rng, &mut pipe, conn).await;
         let us = t.elapsed().as_secs_f64() * 1e6;
         let (status, body) = result?;
         if t >= measure_from {

@@ -48,6 +48,7 @@ pub fn describe(tmp: &Path) -> Value {
     let rotational = read(&format!("/sys/block/{block}/queue/rotational"));
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     json!({
+        "build": if cfg!(debug_assertions) { "debug" } else { "release" },
         "nproc": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0),
         "memory": mem_total,
         "cpu_model": field("model name"),

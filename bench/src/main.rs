@@ -113,23 +113,6 @@ async fn run(opts: Options) -> anyhow::Result<()> {
         .with_context(|| format!("cannot make a temp dir in {}", tmp_parent.display()))?;
     let mut report = Report::new(opts.smoke, machine::describe(tmp.path()));
     eprintln!("bench: databases under {}", tmp.path().display());
-    if opts.wants("engine") || opts.wants("limit") {
-        engine::run(&opts, tmp.path(), &mut report).await?;
-    }
-    if opts.wants("peers") {
-        peers::run(&opts, tmp.path(), &mut report).await?;
-    }
-    report.ratios();
-    if opts.wants("http") {
-        http::run(&opts, tmp.path(), &mut report).await?;
-    }
-    if opts.wants("scale") {
-        scale::run(&opts, tmp.path(), &mut report).await?;
-    }
-    if opts.wants("calendar") {
-        calendar::run(&opts, &mut report)?;
-    }
-    report.finish(started.elapsed());
     let out = opts.out.clone().unwrap_or_else(|| {
         if opts.smoke {
             bench_dir().join("../target/bench-smoke.json")
@@ -137,6 +120,29 @@ async fn run(opts: Options) -> anyhow::Result<()> {
             bench_dir().join("results/results.json")
         }
     });
+    // The JSON is rewritten after each scenario, so a long run that is
+    // stopped keeps what it measured.
+    if opts.wants("engine") || opts.wants("limit") {
+        engine::run(&opts, tmp.path(), &mut report).await?;
+        report.write(&out)?;
+    }
+    if opts.wants("peers") {
+        peers::run(&opts, tmp.path(), &mut report).await?;
+    }
+    report.ratios();
+    report.write(&out)?;
+    if opts.wants("calendar") {
+        calendar::run(&opts, &mut report)?;
+        report.write(&out)?;
+    }
+    if opts.wants("http") {
+        http::run(&opts, tmp.path(), &mut report).await?;
+        report.write(&out)?;
+    }
+    if opts.wants("scale") {
+        scale::run(&opts, tmp.path(), &mut report).await?;
+    }
+    report.finish(started.elapsed());
     report.write(&out)?;
     report.print();
     eprintln!(

@@ -112,6 +112,12 @@ impl Report {
     /// Notes the run's duration.
     pub fn finish(&mut self, took: Duration) {
         self.seconds = took.as_secs_f64();
+        // Others may share the machine: the load at the end goes beside the
+        // load at the start.
+        if let Some(m) = self.machine.as_object_mut() {
+            let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+            m.insert("load_average_at_end".into(), json!(load.trim()));
+        }
     }
 
     /// Writes the report as JSON.

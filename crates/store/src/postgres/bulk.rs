@@ -26,7 +26,7 @@ pub(super) async fn load(
     let count = i64::try_from(cases.len()).map_err(|e| StoreError::Backend(e.to_string()))?;
     let ids: Vec<i64> = tx
         .query(
-            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1, $1)",
+            "SELECT nextval(pg_get_serial_sequence('cases', 'id')) FROM generate_series(1::bigint, $1::bigint)",
             &[&count],
         )
         .await?
