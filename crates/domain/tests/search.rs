@@ -213,3 +213,19 @@ fn full_width_and_code_queries_work() {
 fn an_empty_catalog_finds_nothing() {
     assert!(SearchIndex::build(&[]).search("社保", 10).is_empty());
 }
+
+#[test]
+fn stray_character_pairs_do_not_bury_the_answers() {
+    let catalog = domain::defaults::catalog().unwrap();
+    let index = SearchIndex::build(&catalog.matters);
+    let codes: Vec<String> = index
+        .search("营业执照", 200)
+        .into_iter()
+        .map(|h| h.code.to_string())
+        .collect();
+    assert_eq!(codes.first().map(String::as_str), Some("QX-SCJG-005"));
+    assert!(codes.contains(&"QX-SCJG-001".to_owned()), "{codes:?}");
+    // 用电报装 shares only the pair 业执 … with the query: left out.
+    assert!(!codes.iter().any(|c| c.starts_with("QX-GD-")), "{codes:?}");
+    assert!(codes.len() < 15, "{} hits: {codes:?}", codes.len());
+}

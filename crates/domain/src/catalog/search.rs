@@ -36,6 +36,10 @@ const KEYWORD_EXACT_BOOST: f64 = 3.0;
 const CODE_BOOST: f64 = 10.0;
 /// How much a term from the abbreviation table counts against one typed.
 const EXPANSION_WEIGHT: f64 = 0.8;
+/// Hits scoring below this share of the best hit are left out: they matched
+/// on a stray character pair (营业执照 finding every 用电报装 through 业执),
+/// and a long tail of them buries the answers a citizen is looking for.
+const RELATIVE_CUTOFF: f64 = 0.05;
 
 /// Everyday words and the catalog's words for them. A query containing the
 /// left side also searches for the right side.
@@ -187,6 +191,9 @@ impl SearchIndex {
                 .total_cmp(&a.score)
                 .then_with(|| a.code.cmp(&b.code))
         });
+        if let Some(best) = hits.first().map(|h| h.score) {
+            hits.retain(|h| h.score >= best * RELATIVE_CUTOFF);
+        }
         hits.truncate(limit);
         hits
     }
