@@ -140,7 +140,7 @@ async fn run(opts: Options) -> anyhow::Result<()> {
         report.write(&out)?;
     }
     if opts.wants("scale") {
-        scale::run(&opts, tmp.path(), &mut report).await?;
+        scale::run(&opts, tmp.path(), &mut report, &out).await?;
     }
     report.finish(started.elapsed());
     report.write(&out)?;

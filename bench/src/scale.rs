@@ -213,7 +213,13 @@ fn fitting(asked: usize, dir: &Path, report: &mut Report) -> usize {
 }
 
 /// The scale scenario on SQLite, then on PostgreSQL.
-pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Result<()> {
+/// The JSON at `out` is rewritten once SQLite is measured.
+pub async fn run(
+    opts: &Options,
+    tmp: &Path,
+    report: &mut Report,
+    out: &Path,
+) -> anyhow::Result<()> {
     let n = opts.size(opts.scale_cases, 10_000_000, 20_000);
     let n = fitting(n, tmp, report);
     let dir = tmp.join("scale");
@@ -248,6 +254,7 @@ pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Res
     facts["db_bytes"] = json!(bytes);
     facts["queries_ms"] = json!(sqlite.iter().cloned().collect::<serde_json::Map<_, _>>());
     report.detail("scale_sqlite", facts);
+    report.write(out)?;
     drop(svc);
     std::fs::remove_dir_all(&dir).ok();
     if opts.pg_url == "none" {

@@ -15,6 +15,13 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("case JSON: {e}"))
 }
 
+/// Runs one statement from the connection's statement cache: the write path
+/// runs the same few statements on every step, and preparing them anew each
+/// time cost more than running them.
+fn exec<P: rusqlite::Params>(c: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(params)
+}
+
 /// Appends an audit record to the chain inside `tx`.
 pub(super) fn append_audit(
     tx: &Transaction<'_>,
@@ -22,20 +29,21 @@ pub(super) fn append_audit(
     at: DateTime<Utc>,
 ) -> Result<()> {
     let head: Option<(i64, String)> = tx
-        .query_row("SELECT seq, hash FROM audit_head WHERE id = 1", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
+        .prepare_cached("SELECT seq, hash FROM audit_head WHERE id = 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (prev_seq, prev_hash) = head.unwrap_or((0, GENESIS.to_owned()));
     let seq = prev_seq + 1;
     let at = at.to_rfc3339_opts(SecondsFormat::Micros, true);
     let hash = chain_hash(&prev_hash, seq, &at, entry);
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO audit_log (seq, at, actor, actor_unit, entity, entity_id, action, before, after, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![seq, at, entry.actor, entry.actor_unit, entry.entity, entry.entity_id, entry.action, entry.before, entry.after, prev_hash, hash],
     )?;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO audit_head (id, seq, hash) VALUES (1, ?1, ?2)
          ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
         params![seq, hash],
@@ -117,7 +125,7 @@ impl Raw {
 }
 
 fn query_cases(c: &Connection, sql: &str, args: Vec<Value>) -> Result<Vec<CaseRecord>> {
-    let mut st = c.prepare(sql)?;
+    let mut st = c.prepare_cached(sql)?;
     let raws = st
         .query_map(params_from_iter(args), Raw::read)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -163,16 +171,18 @@ fn set_holders(
     case: &Case,
     deadline: Option<NaiveDate>,
 ) -> Result<()> {
-    tx.execute("DELETE FROM case_holders WHERE case_id = ?1", [id])?;
+    exec(tx, "DELETE FROM case_holders WHERE case_id = ?1", [id])?;
     for unit in case.holders() {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO case_holders (case_id, unit, deadline) VALUES (?1, ?2, ?3)",
             params![id, unit, deadline],
         )?;
     }
     // The units with a part in the case, for Scope::Department.
     for unit in std::iter::once(&case.unit).chain(case.steps.iter().map(|s| &s.unit)) {
-        tx.execute(
+        exec(
+            tx,
             "INSERT OR IGNORE INTO case_units (case_id, unit) VALUES (?1, ?2)",
             params![id, unit],
         )?;
@@ -181,7 +191,8 @@ fn set_holders(
 }
 
 fn add_event(tx: &Transaction<'_>, id: i64, e: &EventRow<'_>) -> Result<()> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO case_events (case_id, seq, at, actor, actor_unit, action, payload, from_state, to_state, effects)
          VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM case_events WHERE case_id = ?1), ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
@@ -214,13 +225,14 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
         }
     }
     let case = &new.case;
-    let id: i64 = tx.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM cases", [], |r| {
-        r.get(0)
-    })?;
+    let id: i64 = tx
+        .prepare_cached("SELECT COALESCE(MAX(id), 0) + 1 FROM cases")?
+        .query_row([], |r| r.get(0))?;
     let receipt = crate::receipt_number(case.submitted_on, id);
     let body = serde_json::to_string(case).map_err(json_err)?;
     let k = &new.clock;
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO cases (id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id, applicant_user,
              state, channel, submitted_on, accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
              concluded_late, supplement_by, version, body, created_at, updated_at)
@@ -245,7 +257,8 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
     add_event(tx, id, &row)?;
     set_holders(tx, id, case, k.deadline)?;
     if let Some(key) = &new.idempotency_key {
-        tx.execute(
+        exec(
+            tx,
             "INSERT INTO idempotency_keys (username, key, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![new.actor.username, key, id, new.at],
         )?;
@@ -282,7 +295,8 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     let case = &u.case;
     let body = serde_json::to_string(case).map_err(json_err)?;
     let k = &u.clock;
-    let n = tx.execute(
+    let n = exec(
+        tx,
         "UPDATE cases SET state = ?1, accepted_on = ?2, concluded_on = ?3, deadline = ?4, warn_from = ?5,
              statutory_deadline = ?6, concluded_late = ?7, supplement_by = ?8, body = ?9, updated_at = ?10,
              version = version + 1
@@ -310,9 +324,16 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     set_holders(tx, u.id, case, k.deadline)?;
     for e in &u.effects {
         if let Effect::BrokenCommitment { materials, due } = e {
-            tx.execute(
+            exec(
+                tx,
                 "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![u.id, case.applicant.identifier(), serde_json::to_string(materials).map_err(json_err)?, due, u.at],
+                params![
+                    u.id,
+                    case.applicant.identifier(),
+                    serde_json::to_string(materials).map_err(json_err)?,
+                    due,
+                    u.at
+                ],
             )?;
         }
     }
@@ -514,9 +535,18 @@ pub(super) fn broken_commitments(c: &Connection) -> Result<Vec<BrokenCommitment>
 }
 
 pub(super) fn record_visit(tx: &Transaction<'_>, v: &Visit) -> Result<i64> {
-    tx.execute(
+    exec(
+        tx,
         "INSERT INTO visits (at, unit, clerk, applicant_id, matter_code, case_id, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome],
+        params![
+            v.at,
+            v.unit,
+            v.clerk,
+            v.applicant_id,
+            v.matter_code,
+            v.case_id,
+            v.outcome
+        ],
     )?;
     Ok(tx.last_insert_rowid())
 }
