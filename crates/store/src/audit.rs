@@ -147,6 +147,8 @@ impl Verifier {
             "certificate" => "certificate",
             "calendar" => "calendar",
             "user" => "user",
+            "rating" => "rating",
+            "rectification" => "rectification",
             _ => {
                 return Some((
                     r.seq,
