@@ -294,6 +294,8 @@ pub trait Store: Send + Sync {
         order: Option<&domain::evaluation::Rectification>,
         actor: &Actor,
     ) -> Result<RatingRecord>;
+    /// One rating by id.
+    async fn rating(&self, id: i64) -> Result<RatingRecord>;
     /// The rating of a case or a visit, if it has one.
     async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
     /// Ratings given from `from` to `to` (both included), oldest first.

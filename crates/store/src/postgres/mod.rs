@@ -780,6 +780,10 @@ impl Store for PostgresStore {
         Ok(out)
     }
 
+    async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
+        ratings::rating(&self.pool.get().await?, id).await
+    }
+
     async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
         ratings::rating_of(&self.pool.get().await?, subject).await
     }

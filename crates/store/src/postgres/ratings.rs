@@ -119,6 +119,19 @@ pub(super) async fn create(
     })
 }
 
+/// One rating by id.
+pub(super) async fn rating(c: &impl GenericClient, id: i64) -> Result<RatingRecord> {
+    c.query_opt(
+        &format!("SELECT {RATING_COLUMNS} FROM {RATING_FROM} WHERE r.id = $1"),
+        &[&id],
+    )
+    .await?
+    .as_ref()
+    .map(rating_row)
+    .transpose()?
+    .ok_or_else(|| StoreError::NotFound(format!("评价 {id}")))
+}
+
 /// The rating of a case or a visit.
 pub(super) async fn rating_of(
     c: &impl GenericClient,

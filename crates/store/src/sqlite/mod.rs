@@ -785,6 +785,10 @@ impl Store for SqliteStore {
             .await
     }
 
+    async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
+        self.call(move |c| ratings::rating(c, id)).await
+    }
+
     async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
         self.call(move |c| ratings::rating_of(c, subject)).await
     }

@@ -121,6 +121,19 @@ pub(super) fn create(
     })
 }
 
+/// One rating by id.
+pub(super) fn rating(c: &Connection, id: i64) -> Result<RatingRecord> {
+    c.query_row(
+        &format!("SELECT {RATING_COLUMNS} FROM {RATING_FROM} WHERE r.id = ?1"),
+        [id],
+        rating_row,
+    )
+    .optional()?
+    .map(finish)
+    .transpose()?
+    .ok_or_else(|| StoreError::NotFound(format!("评价 {id}")))
+}
+
 /// The rating of a case or a visit.
 pub(super) fn rating_of(c: &Connection, subject: RatedThing) -> Result<Option<RatingRecord>> {
     let (case_id, visit_id) = ids(subject);
