@@ -13,6 +13,7 @@ mod inbox;
 mod matter;
 mod mine;
 mod notices;
+mod ratings;
 mod supervise;
 mod track;
 mod window;
@@ -133,6 +134,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(ratings::routes())
         .route("/", get(home::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))
