@@ -560,3 +560,48 @@ async fn every_role_gets_what_the_rating_matrix_says() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_demo_has_ratings_and_orders_in_every_state() {
+    use domain::evaluation::{Outcome, RectificationState as S};
+    for db in store::testing::all().await {
+        let b = db.store.backend();
+        app::demo_data::generate(db.store.clone(), d(9, 28), 4)
+            .await
+            .expect("demo data");
+        let ratings = db.store.ratings(d(1, 1), d(12, 31)).await.expect("ratings");
+        assert!(ratings.len() >= 9, "[{b}] {} ratings", ratings.len());
+        let orders = db
+            .store
+            .rectifications(&store::RectificationFilter::default())
+            .await
+            .expect("orders");
+        for state in [
+            S::Verifying,
+            S::Rectifying,
+            S::Appealed,
+            S::Rectified,
+            S::CannotRectify,
+        ] {
+            assert!(
+                orders.iter().any(|o| o.order.state == state),
+                "[{b}] no order {state:?}"
+            );
+        }
+        for outcome in [Outcome::Rectified, Outcome::CannotRectify, Outcome::Invalid] {
+            assert!(
+                orders.iter().any(|o| o.order.outcome == Some(outcome)),
+                "[{b}] no order closed {outcome:?}"
+            );
+        }
+        assert!(
+            orders.iter().any(|o| o.order.is_overdue(d(9, 28))),
+            "[{b}] an overdue order"
+        );
+        assert_eq!(
+            db.store.verify_audit().await.expect("audit").first_bad,
+            None,
+            "[{b}]"
+        );
+    }
+}
