@@ -118,6 +118,7 @@ pub async fn generate(
             report.cases += 1;
         }
     }
+    crate::demo_ratings::generate(&g.svc, &g.clock, today, SEED).await?;
     Ok(report)
 }
 

@@ -148,6 +148,8 @@ impl Verifier {
             "calendar" => "calendar",
             "user" => "user",
             "unit" => "unit",
+            "rating" => "rating",
+            "rectification" => "rectification",
             _ => {
                 return Some((
                     r.seq,

@@ -8,6 +8,7 @@ mod auth;
 mod cases;
 mod catalog_rules;
 mod postgres;
+mod ratings;
 mod sqlite;
 pub mod testing;
 
@@ -25,6 +26,11 @@ use domain::catalog::{Catalog, CatalogError, Certificate, Matter, MatterCode};
 use domain::unit::{Unit, User};
 use serde::Serialize;
 use std::sync::Arc;
+
+pub use ratings::{
+    ConcludedCount, NewRating, RatedThing, RatingRecord, RectificationFilter, RectificationRecord,
+    RectificationUpdate,
+};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -278,6 +284,47 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> Result<Vec<i64>>;
+
+    // --- 好差评 (ratings and rectifications)
+
+    /// Stores a rating with its audit record and, for a 差评, the
+    /// rectification order it opens (with its own audit record), in one
+    /// transaction. `Conflict` when the case or visit is already rated.
+    async fn create_rating(
+        &self,
+        rating: &NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<RatingRecord>;
+    /// One rating by id.
+    async fn rating(&self, id: i64) -> Result<RatingRecord>;
+    /// The rating of a case or a visit, if it has one.
+    async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
+    /// Ratings given from `from` to `to` (both included), oldest first.
+    async fn ratings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RatingRecord>>;
+    /// One rectification order; with `unit`, `NotFound` unless it is that
+    /// unit's (exactly as for an order that does not exist).
+    async fn rectification(&self, id: i64, unit: Option<&str>) -> Result<RectificationRecord>;
+    /// Rectification orders matching a filter, soonest deadline first.
+    async fn rectifications(
+        &self,
+        filter: &RectificationFilter,
+    ) -> Result<Vec<RectificationRecord>>;
+    /// Stores a change to an order with its audit record. `Conflict` when
+    /// the order changed since `expected_version`.
+    async fn update_rectification(
+        &self,
+        update: &RectificationUpdate,
+    ) -> Result<RectificationRecord>;
+    /// The rating token of a case, storing `fresh` when it has none yet.
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String>;
+    /// The case a rating token belongs to; `NotFound` for an unknown token.
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
+    /// One window visit by id.
+    async fn visit(&self, id: i64) -> Result<Visit>;
+    /// Cases concluded from `from` to `to`, counted per department, hall and matter.
+    async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
+    -> Result<Vec<ConcludedCount>>;
 }
 
 /// A file uploaded for a case, about to be recorded.

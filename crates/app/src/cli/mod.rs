@@ -99,6 +99,7 @@ pub(crate) async fn services(
     svc.online_intake_unit
         .clone_from(&config.online_intake_unit);
     svc.data_dir.clone_from(&config.data_dir);
+    svc.evaluation = config.evaluation;
     Ok(svc)
 }
 

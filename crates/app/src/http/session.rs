@@ -184,9 +184,12 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/window", "窗口受理"),
             link("/window/visits", "来访登记"),
         ],
-        Role::Approver | Role::DepartmentHead => vec![link("/inbox", "待办")],
+        Role::Approver | Role::DepartmentHead => {
+            vec![link("/inbox", "待办"), link("/rectifications", "差评整改")]
+        }
         Role::Supervisor => vec![
             link("/supervise", "督办"),
+            link("/supervise/evaluation", "好差评"),
             link("/admin/catalog", "事项目录"),
         ],
         Role::Admin => vec![link("/admin", "系统管理")],

@@ -8,6 +8,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+mod ratings;
 pub mod uploads;
 
 pub use access::{Access, FORBIDDEN, forbidden, scope_for};
@@ -18,6 +19,7 @@ pub use accounts::{
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
 pub use error::ServiceError;
+pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
@@ -47,6 +49,8 @@ pub struct Services {
     pub online_intake_unit: String,
     /// Where uploaded files are kept (under `uploads/`); the configured data directory.
     pub data_dir: PathBuf,
+    /// 好差评 rules: rating window, rectification limit, score prior.
+    pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
 }
 
@@ -173,6 +177,7 @@ impl Services {
             clock,
             online_intake_unit: "zgb".into(),
             data_dir: PathBuf::from("data"),
+            evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
         })
     }

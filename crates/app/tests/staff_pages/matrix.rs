@@ -73,6 +73,12 @@ pub const ROLE_PAGE_MATRIX: &[(&str, &str, &str, u16)] = &[
     ),
     ("zhangwei", "GET", "/cases/{case}/notice/acceptance", 404),
     ("clerk", "GET", "/cases/{case}/notice/one_time", 404),
+    // 好差评 (the order and notice rows are in staff_pages/ratings.rs).
+    ("approver.scjg", "GET", "/rectifications", 200),
+    ("zhangwei", "GET", "/rectifications", 403),
+    ("supervisor", "GET", "/supervise/evaluation", 200),
+    ("approver.scjg", "GET", "/supervise/evaluation", 403),
+    ("", "GET", "/rate/not-a-token", 404),
     // A state-changing request without a session (and so without its token).
     ("", "POST", "/cases/{case}/act", 403),
     ("", "POST", "/window/intake", 403),

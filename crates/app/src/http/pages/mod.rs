@@ -14,6 +14,7 @@ mod inspect;
 mod matter;
 mod mine;
 mod notices;
+mod ratings;
 mod supervise;
 mod track;
 mod window;
@@ -134,6 +135,7 @@ pub fn routes() -> Vec<Route> {
     let uploads = || DefaultBodyLimit::max(MAX_REQUEST_BYTES);
     let mut all = auth::routes();
     all.extend(admin::routes());
+    all.extend(ratings::routes());
     all.extend([
         (Method::GET, "/", get(home::page)),
         (Method::GET, "/catalog", get(catalog::page)),
