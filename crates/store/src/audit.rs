@@ -147,6 +147,8 @@ impl Verifier {
             "certificate" => "certificate",
             "calendar" => "calendar",
             "user" => "user",
+            "ticket" => "ticket",
+            "open311_key" => "open311_key",
             _ => {
                 return Some((
                     r.seq,
