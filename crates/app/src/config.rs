@@ -23,6 +23,8 @@ pub struct Config {
     pub cookie_secure: bool,
     /// How long a signed-in session lasts, and the sign-in rate limit.
     pub session: SessionConfig,
+    /// Hotline (接诉即办) time limits per ticket type and urgency, with their source.
+    pub hotline: domain::hotline::TicketLimits,
 }
 
 /// Sessions and the sign-in rate limit. The defaults fit a service hall: a
@@ -87,6 +89,7 @@ impl Default for Config {
             online_intake_unit: "zgb".into(),
             cookie_secure: false,
             session: SessionConfig::default(),
+            hotline: domain::hotline::TicketLimits::default(),
         }
     }
 }
@@ -103,6 +106,7 @@ impl std::fmt::Debug for Config {
             .field("online_intake_unit", &self.online_intake_unit)
             .field("cookie_secure", &self.cookie_secure)
             .field("session", &self.session)
+            .field("hotline", &self.hotline)
             .finish()
     }
 }

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod open311;
 pub mod openapi;
 pub mod pages;
 pub mod session;
@@ -89,6 +90,7 @@ pub fn router(state: AppState) -> Router {
         })
         .merge(protected)
         .merge(pages::routes())
+        .merge(open311::routes())
         .route("/static/{*path}", get(assets::file))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)

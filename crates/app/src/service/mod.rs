@@ -8,6 +8,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+pub mod hotline;
 pub mod uploads;
 
 pub use access::{Access, FORBIDDEN, forbidden, scope_for};
@@ -48,6 +49,8 @@ pub struct Services {
     /// Where uploaded files are kept (under `uploads/`); the configured data directory.
     pub data_dir: PathBuf,
     catalog_cache: Arc<catalog::CatalogCache>,
+    /// Hotline ticket limits per type and urgency (config `hotline`).
+    pub ticket_limits: domain::hotline::TicketLimits,
 }
 
 /// An applicant as a form or API client gives it, before its number is checked.
@@ -174,6 +177,7 @@ impl Services {
             online_intake_unit: "zgb".into(),
             data_dir: PathBuf::from("data"),
             catalog_cache: Arc::default(),
+            ticket_limits: domain::hotline::TicketLimits::default(),
         })
     }
 
