@@ -7,7 +7,7 @@
 //! timeout, at its absolute end, on logout, or when the account's password
 //! changes or it is disabled.
 //!
-//! [`layer`] runs on every request outside `/api/` (the JSON API keeps its
+//! [`layer`] runs on every request outside `/api/` and `/open311/` (the JSON API keeps its
 //! bearer tokens and never reads cookies, so needs no CSRF token): it
 //! resolves the session into a [`Visitor`] in the request's extensions and
 //! refuses (403, a Chinese page) any POST, PUT, PATCH or DELETE whose CSRF
@@ -333,7 +333,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// the CSRF token of state-changing requests.
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/api/") || path.starts_with("/static/") {
+    // Open311 clients file with an api_key and never send cookies.
+    if path.starts_with("/api/") || path.starts_with("/static/") || path.starts_with("/open311/") {
         return next.run(request).await;
     }
     let visitor = match visitor(&state, request.headers()).await {
