@@ -20,3 +20,5 @@ mod support;
 mod flow;
 #[path = "hotline/open311.rs"]
 mod open311;
+#[path = "hotline/pages.rs"]
+mod pages;

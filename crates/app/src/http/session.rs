@@ -184,10 +184,20 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/window", "窗口受理"),
             link("/window/visits", "来访登记"),
         ],
-        Role::Approver | Role::DepartmentHead => vec![link("/inbox", "待办")],
-        Role::Supervisor => vec![link("/supervise", "督办")],
+        Role::Approver | Role::DepartmentHead => {
+            vec![link("/inbox", "待办"), link("/hotline", "热线工单")]
+        }
+        Role::Supervisor => vec![
+            link("/supervise", "督办"),
+            link("/hotline?state=escalated", "热线裁定"),
+            link("/hotline/figures", "热线指标"),
+        ],
         Role::Admin => vec![link("/admin", "系统管理")],
-        Role::HotlineAgent => vec![link("/hotline", "12345 热线")],
+        Role::HotlineAgent => vec![
+            link("/hotline", "12345 热线"),
+            link("/hotline/new", "登记来电"),
+            link("/hotline/figures", "热线指标"),
+        ],
         Role::Inspector => vec![link("/inspect", "双随机抽查")],
     }
 }

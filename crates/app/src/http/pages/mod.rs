@@ -9,6 +9,7 @@ mod auth;
 mod case_page;
 mod catalog;
 mod home;
+mod hotline;
 mod inbox;
 mod matter;
 mod mine;
@@ -133,6 +134,7 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(auth::routes())
         .merge(admin::routes())
+        .merge(hotline::routes())
         .route("/", get(home::page))
         .route("/catalog", get(catalog::page))
         .route("/catalog/{code}", get(matter::page))
