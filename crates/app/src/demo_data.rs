@@ -118,6 +118,7 @@ pub async fn generate(
             report.cases += 1;
         }
     }
+    crate::demo_hotline::generate(&g.svc, &g.clock, today).await?;
     Ok(report)
 }
 

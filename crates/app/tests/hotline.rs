@@ -22,3 +22,5 @@ mod flow;
 mod open311;
 #[path = "hotline/pages.rs"]
 mod pages;
+#[path = "hotline/demo.rs"]
+mod demo;
