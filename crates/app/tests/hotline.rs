@@ -16,11 +16,13 @@
 )]
 mod support;
 
+#[path = "hotline/api.rs"]
+mod api;
+#[path = "hotline/demo.rs"]
+mod demo;
 #[path = "hotline/flow.rs"]
 mod flow;
 #[path = "hotline/open311.rs"]
 mod open311;
 #[path = "hotline/pages.rs"]
 mod pages;
-#[path = "hotline/demo.rs"]
-mod demo;
