@@ -16,6 +16,7 @@ mod figures;
 pub use figures::{HotlineReport, LABOUR_CATEGORY, LABOUR_ON_TIME_TARGET, UnitFigures};
 
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+pub use domain::hotline::ClockStatus;
 use domain::hotline::{
     Limits, Ticket, TicketAction, TicketChannel, TicketError, TicketState, TicketType, Urgency,
 };
@@ -50,35 +51,6 @@ pub struct TicketInput {
     pub position: Option<(f64, f64)>,
     /// What the caller said.
     pub text: String,
-}
-
-/// Where a ticket's clock stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ClockStatus {
-    /// Not dispatched yet: no clock.
-    NotStarted,
-    /// Within every limit.
-    Normal,
-    /// The close date is today or tomorrow (or signing is due within the hour).
-    Warning,
-    /// A limit has passed (signing, response or closure).
-    Overdue,
-    /// Closed or merged: the clock has stopped.
-    Stopped,
-}
-
-impl ClockStatus {
-    /// The label on pages.
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            ClockStatus::NotStarted => "未派单",
-            ClockStatus::Normal => "正常",
-            ClockStatus::Warning => "预警",
-            ClockStatus::Overdue => "超时",
-            ClockStatus::Stopped => "已停止",
-        }
-    }
 }
 
 /// A ticket with its limits and clock as of now.
@@ -152,27 +124,7 @@ impl Services {
         let t = &record.ticket;
         let limits = self.ticket_limits.of(t.kind, t.urgency);
         let deadlines = t.deadlines(limits, &cal);
-        let clock = match (t.state, deadlines) {
-            (TicketState::Closed | TicketState::Merged, _) => ClockStatus::Stopped,
-            (_, None) => ClockStatus::NotStarted,
-            (_, Some((sign_by, _, close_by))) => {
-                let late = t.signed_on_time(limits, &cal, now) == Some(false)
-                    && t.signed_at.is_none()
-                    || t.responded_on_time(limits, &cal, now) == Some(false)
-                        && t.responded_at.is_none()
-                    || t.closed_on_time(limits, &cal, now) == Some(false);
-                let today = super::shanghai_today(now);
-                if late {
-                    ClockStatus::Overdue
-                } else if close_by <= today + TimeDelta::days(1)
-                    || t.signed_at.is_none() && sign_by - now <= TimeDelta::hours(1)
-                {
-                    ClockStatus::Warning
-                } else {
-                    ClockStatus::Normal
-                }
-            }
-        };
+        let clock = t.clock_status(limits, &cal, now);
         TicketView {
             sign_by: deadlines.map(|d| d.0),
             respond_by: deadlines.map(|d| d.1),
