@@ -25,6 +25,8 @@ pub struct Config {
     pub session: SessionConfig,
     /// 好差评: the rating window, the rectification limit, the score's prior weight.
     pub evaluation: EvaluationConfig,
+    /// Hotline (接诉即办) time limits per ticket type and urgency, with their source.
+    pub hotline: domain::hotline::TicketLimits,
 }
 
 /// The numbers of 好差评. The county's reform plan (seed
@@ -131,6 +133,7 @@ impl Default for Config {
             cookie_secure: false,
             session: SessionConfig::default(),
             evaluation: EvaluationConfig::default(),
+            hotline: domain::hotline::TicketLimits::default(),
         }
     }
 }
@@ -148,6 +151,7 @@ impl std::fmt::Debug for Config {
             .field("cookie_secure", &self.cookie_secure)
             .field("session", &self.session)
             .field("evaluation", &self.evaluation)
+            .field("hotline", &self.hotline)
             .finish()
     }
 }

@@ -119,6 +119,7 @@ pub async fn generate(
         }
     }
     crate::demo_ratings::generate(&g.svc, &g.clock, today, SEED).await?;
+    crate::demo_hotline::generate(&g.svc, &g.clock, today).await?;
     Ok(report)
 }
 

@@ -150,6 +150,8 @@ impl Verifier {
             "unit" => "unit",
             "rating" => "rating",
             "rectification" => "rectification",
+            "ticket" => "ticket",
+            "open311_key" => "open311_key",
             _ => {
                 return Some((
                     r.seq,

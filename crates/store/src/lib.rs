@@ -11,6 +11,7 @@ mod postgres;
 mod ratings;
 mod sqlite;
 pub mod testing;
+mod tickets;
 
 pub use auth::{Account, LoginAttempt, LoginFailures, NewAccount, NewSession, Session};
 pub use cases::{
@@ -31,6 +32,7 @@ pub use ratings::{
     ConcludedCount, NewRating, RatedThing, RatingRecord, RectificationFilter, RectificationRecord,
     RectificationUpdate,
 };
+pub use tickets::{NewTicket, TicketEventRecord, TicketFilter, TicketRecord, TicketUpdate};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -325,6 +327,30 @@ pub trait Store: Send + Sync {
     /// Cases concluded from `from` to `to`, counted per department, hall and matter.
     async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
     -> Result<Vec<ConcludedCount>>;
+    // --- 12345 hotline (tickets)
+
+    /// Stores a new ticket (受理) with its first timeline entry and audit record.
+    async fn create_ticket(&self, new: &NewTicket) -> Result<TicketRecord>;
+    /// Stores a change to a ticket with its timeline entry and audit record,
+    /// in one transaction. `Conflict` when it changed since `expected_version`.
+    async fn update_ticket(&self, update: &TicketUpdate) -> Result<TicketRecord>;
+    /// One ticket by id.
+    async fn ticket(&self, id: i64) -> Result<TicketRecord>;
+    /// A ticket's timeline, oldest first.
+    async fn ticket_events(&self, id: i64) -> Result<Vec<TicketEventRecord>>;
+    /// Tickets matching a filter, newest first.
+    async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRecord>>;
+    /// Stores the hash of a new Open311 API key under a name, with an audit
+    /// record. `Conflict` when the name is taken.
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The name of the enabled Open311 key with this hash; `NotFound` otherwise.
+    async fn open311_key(&self, key_hash: &str) -> Result<String>;
 }
 
 /// A file uploaded for a case, about to be recorded.

@@ -8,6 +8,7 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+pub mod hotline;
 mod ratings;
 pub mod uploads;
 
@@ -52,6 +53,8 @@ pub struct Services {
     /// 好差评 rules: rating window, rectification limit, score prior.
     pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
+    /// Hotline ticket limits per type and urgency (config `hotline`).
+    pub ticket_limits: domain::hotline::TicketLimits,
 }
 
 /// An applicant as a form or API client gives it, before its number is checked.
@@ -179,6 +182,7 @@ impl Services {
             data_dir: PathBuf::from("data"),
             evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
+            ticket_limits: domain::hotline::TicketLimits::default(),
         })
     }
 

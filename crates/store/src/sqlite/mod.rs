@@ -19,6 +19,7 @@ mod bulk;
 mod cases;
 mod engine;
 mod ratings;
+mod tickets;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -880,5 +881,45 @@ impl Store for SqliteStore {
     ) -> Result<Vec<crate::ConcludedCount>> {
         self.call(move |c| ratings::concluded_counts(c, from, to))
             .await
+    }
+
+    async fn create_ticket(&self, new: &crate::NewTicket) -> Result<crate::TicketRecord> {
+        let new = new.clone();
+        self.write(move |tx| tickets::create(tx, &new)).await
+    }
+
+    async fn update_ticket(&self, update: &crate::TicketUpdate) -> Result<crate::TicketRecord> {
+        let update = update.clone();
+        self.write(move |tx| tickets::update(tx, &update)).await
+    }
+
+    async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
+        self.call(move |c| tickets::load(c, id)).await
+    }
+
+    async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
+        self.call(move |c| tickets::events(c, id)).await
+    }
+
+    async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
+        let filter = filter.clone();
+        self.call(move |c| tickets::list(c, &filter)).await
+    }
+
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (name, key_hash, actor) = (name.to_owned(), key_hash.to_owned(), actor.clone());
+        self.write(move |tx| tickets::put_key(tx, &name, &key_hash, &actor, now))
+            .await
+    }
+
+    async fn open311_key(&self, key_hash: &str) -> Result<String> {
+        let key_hash = key_hash.to_owned();
+        self.call(move |c| tickets::key(c, &key_hash)).await
     }
 }

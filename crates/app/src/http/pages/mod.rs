@@ -9,6 +9,7 @@ mod auth;
 mod case_page;
 mod catalog;
 mod home;
+mod hotline;
 mod inbox;
 mod inspect;
 mod matter;
@@ -136,6 +137,7 @@ pub fn routes() -> Vec<Route> {
     let mut all = auth::routes();
     all.extend(admin::routes());
     all.extend(ratings::routes());
+    all.extend(hotline::routes());
     all.extend([
         (Method::GET, "/", get(home::page)),
         (Method::GET, "/catalog", get(catalog::page)),
