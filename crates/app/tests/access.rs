@@ -61,6 +61,7 @@ const USERS: &[&str] = &[
 
 struct App {
     router: Router,
+    services: Arc<Services>,
     clock: Arc<FixedClock>,
     store: Arc<dyn Store>,
     backend: &'static str,
@@ -192,6 +193,7 @@ impl App {
         let mut state = AppState::new(services);
         state.sessions = Arc::new(settings);
         App {
+            services: state.services.clone(),
             router: router(state),
             clock,
             backend: store.backend(),
