@@ -23,6 +23,51 @@ pub struct Config {
     pub cookie_secure: bool,
     /// How long a signed-in session lasts, and the sign-in rate limit.
     pub session: SessionConfig,
+    /// 好差评: the rating window, the rectification limit, the score's prior weight.
+    pub evaluation: EvaluationConfig,
+    /// Hotline (接诉即办) time limits per ticket type and urgency, with their source.
+    pub hotline: domain::hotline::TicketLimits,
+}
+
+/// The numbers of 好差评. The county's reform plan (seed
+/// `000_4eb2edf5677cc29c.txt`, 二（七）完善政务服务考评体系) asks for
+/// 统一标准、统一方式、统一计分 and for 差评 to be passed on and rectified,
+/// but sets none of these numbers: each default is onewindow's own, and a
+/// county sets its own here.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+pub struct EvaluationConfig {
+    /// A concluded case may be rated up to this many calendar days after it
+    /// concluded (onewindow's default: 30).
+    pub rating_window_days: u32,
+    /// A rectification order is due this many working days after it opens
+    /// (onewindow's default: 5).
+    pub rectification_days: u32,
+    /// The score's prior weight `C`: how many ratings' worth the county's
+    /// mean counts for in every score (onewindow's default: 10; see
+    /// `domain::evaluation::score`).
+    pub score_prior_weight: u32,
+}
+
+impl Default for EvaluationConfig {
+    fn default() -> Self {
+        let rules = domain::evaluation::EvaluationRules::default();
+        Self {
+            rating_window_days: rules.rating_window_days,
+            rectification_days: rules.rectification_days,
+            score_prior_weight: 10,
+        }
+    }
+}
+
+impl EvaluationConfig {
+    /// The rules the domain applies.
+    pub fn rules(&self) -> domain::evaluation::EvaluationRules {
+        domain::evaluation::EvaluationRules {
+            rating_window_days: self.rating_window_days,
+            rectification_days: self.rectification_days,
+        }
+    }
 }
 
 /// Sessions and the sign-in rate limit. The defaults fit a service hall: a
@@ -87,6 +132,8 @@ impl Default for Config {
             online_intake_unit: "zgb".into(),
             cookie_secure: false,
             session: SessionConfig::default(),
+            evaluation: EvaluationConfig::default(),
+            hotline: domain::hotline::TicketLimits::default(),
         }
     }
 }
@@ -103,6 +150,8 @@ impl std::fmt::Debug for Config {
             .field("online_intake_unit", &self.online_intake_unit)
             .field("cookie_secure", &self.cookie_secure)
             .field("session", &self.session)
+            .field("evaluation", &self.evaluation)
+            .field("hotline", &self.hotline)
             .finish()
     }
 }

@@ -61,6 +61,7 @@ const USERS: &[&str] = &[
 
 struct App {
     router: Router,
+    services: Arc<Services>,
     clock: Arc<FixedClock>,
     store: Arc<dyn Store>,
     backend: &'static str,
@@ -192,6 +193,7 @@ impl App {
         let mut state = AppState::new(services);
         state.sessions = Arc::new(settings);
         App {
+            services: state.services.clone(),
             router: router(state),
             clock,
             backend: store.backend(),
@@ -702,6 +704,26 @@ const MATRIX: &[(&str, &str, &str, u16)] = &[
     // The catalog is public information for every role.
     ("zhangwei", "GET", "/api/v1/matters", 200),
     ("hotline", "GET", "/api/v1/matters/QX-SCJG-001", 200),
+    // 接诉即办: the hotline registers; units see their own tickets; the
+    // supervisor and the admin see all; other roles none.
+    ("-", "GET", "/hotline", 303),
+    ("hotline", "GET", "/hotline", 200),
+    ("hotline", "GET", "/hotline/new", 200),
+    ("hotline", "POST", "/hotline/new", 422),
+    ("hotline", "GET", "/hotline/figures", 200),
+    ("approver.scjg", "GET", "/hotline", 200),
+    ("approver.scjg", "GET", "/hotline/new", 403),
+    ("approver.scjg", "POST", "/hotline/new", 403),
+    ("head.scjg", "GET", "/hotline/figures", 200),
+    ("supervisor", "GET", "/hotline?state=escalated", 200),
+    ("supervisor", "GET", "/hotline/figures", 200),
+    ("supervisor", "GET", "/hotline/new", 403),
+    ("admin", "GET", "/hotline", 200),
+    ("clerk", "GET", "/hotline", 403),
+    ("clerk", "GET", "/hotline/figures", 403),
+    ("inspector.scjg", "GET", "/hotline", 403),
+    ("zhangwei", "GET", "/hotline", 403),
+    ("zhangwei", "GET", "/hotline/1", 403),
 ];
 
 /// (who, case, action, expected status): actions refused change nothing.

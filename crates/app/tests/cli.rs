@@ -250,3 +250,33 @@ fn config_prints_defaults_and_redacts_passwords() {
     assert!(text.contains("postgres://ow:***@db.example/ow"), "{text}");
     assert!(!text.contains("s3cret"));
 }
+
+#[test]
+fn open311_keys_are_printed_once_and_kept_hashed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let d = dir.path();
+    let key = stdout_ok(d, &["open311", "key", "create", "city-app"]);
+    let key = key.trim();
+    assert!(key.len() >= 32, "a long random key: {key}");
+    let again = onewindow(d, &["open311", "key", "create", "city-app"]);
+    assert!(!again.status.success(), "a name is used once");
+    assert!(String::from_utf8_lossy(&again.stderr).contains("已被使用"));
+    let needle = key.as_bytes();
+    for file in ["onewindow.db", "onewindow.db-wal"] {
+        let bytes = std::fs::read(d.join(file)).unwrap_or_default();
+        assert!(
+            !bytes.windows(needle.len()).any(|w| w == needle),
+            "the key itself is not stored in {file}"
+        );
+    }
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    let name = rt.block_on(async {
+        let url = d.join("onewindow.db").display().to_string();
+        let store = store::open(&url, chrono::Utc::now()).await.expect("store");
+        store
+            .open311_key(&app::http::auth::hash_token(key))
+            .await
+            .expect("found by hash")
+    });
+    assert_eq!(name, "city-app");
+}

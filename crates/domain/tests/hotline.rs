@@ -354,3 +354,40 @@ fn limits_follow_type_and_urgency() {
         "every default says where it comes from"
     );
 }
+
+#[test]
+fn the_clock_status_follows_dispatch_signing_and_the_close_day() {
+    use domain::hotline::ClockStatus as C;
+    let cal = Calendar::official();
+    let l = TicketLimits::default().of(TicketType::Complaint, Urgency::Normal);
+    let t = ticket(TicketType::Complaint);
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-02", 10)), C::NotStarted);
+    let dispatch = A::Dispatch {
+        lead_unit: "rsj".into(),
+        co_units: vec![],
+    };
+    let t = step(
+        &t,
+        dispatch,
+        Role::HotlineAgent,
+        "zgb",
+        at("2026-03-02", 10),
+    );
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-02", 11)), C::Normal);
+    // Signing is due at 14:00: within the hour it warns, after it is late.
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-02", 13)), C::Warning);
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-02", 15)), C::Overdue);
+    let t = step(&t, A::Sign, Role::Approver, "rsj", at("2026-03-02", 12));
+    let t = step(
+        &t,
+        A::StartHandling,
+        Role::Approver,
+        "rsj",
+        at("2026-03-02", 13),
+    );
+    // Closes by 2026-03-09: the day before warns, the day after is late.
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-05", 9)), C::Normal);
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-08", 9)), C::Warning);
+    assert_eq!(t.clock_status(l, &cal, at("2026-03-10", 9)), C::Overdue);
+    assert_eq!(C::Overdue.label_zh(), "超时");
+}

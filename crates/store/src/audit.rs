@@ -148,6 +148,10 @@ impl Verifier {
             "calendar" => "calendar",
             "user" => "user",
             "unit" => "unit",
+            "rating" => "rating",
+            "rectification" => "rectification",
+            "ticket" => "ticket",
+            "open311_key" => "open311_key",
             _ => {
                 return Some((
                     r.seq,

@@ -8,8 +8,10 @@ mod auth;
 mod cases;
 mod catalog_rules;
 mod postgres;
+mod ratings;
 mod sqlite;
 pub mod testing;
+mod tickets;
 
 pub use auth::{Account, LoginAttempt, LoginFailures, NewAccount, NewSession, Session};
 pub use cases::{
@@ -25,6 +27,12 @@ use domain::catalog::{Catalog, CatalogError, Certificate, Matter, MatterCode};
 use domain::unit::{Unit, User};
 use serde::Serialize;
 use std::sync::Arc;
+
+pub use ratings::{
+    ConcludedCount, NewRating, RatedThing, RatingRecord, RectificationFilter, RectificationRecord,
+    RectificationUpdate,
+};
+pub use tickets::{NewTicket, TicketEventRecord, TicketFilter, TicketRecord, TicketUpdate};
 
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
@@ -278,6 +286,71 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> Result<Vec<i64>>;
+
+    // --- 好差评 (ratings and rectifications)
+
+    /// Stores a rating with its audit record and, for a 差评, the
+    /// rectification order it opens (with its own audit record), in one
+    /// transaction. `Conflict` when the case or visit is already rated.
+    async fn create_rating(
+        &self,
+        rating: &NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<RatingRecord>;
+    /// One rating by id.
+    async fn rating(&self, id: i64) -> Result<RatingRecord>;
+    /// The rating of a case or a visit, if it has one.
+    async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
+    /// Ratings given from `from` to `to` (both included), oldest first.
+    async fn ratings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RatingRecord>>;
+    /// One rectification order; with `unit`, `NotFound` unless it is that
+    /// unit's (exactly as for an order that does not exist).
+    async fn rectification(&self, id: i64, unit: Option<&str>) -> Result<RectificationRecord>;
+    /// Rectification orders matching a filter, soonest deadline first.
+    async fn rectifications(
+        &self,
+        filter: &RectificationFilter,
+    ) -> Result<Vec<RectificationRecord>>;
+    /// Stores a change to an order with its audit record. `Conflict` when
+    /// the order changed since `expected_version`.
+    async fn update_rectification(
+        &self,
+        update: &RectificationUpdate,
+    ) -> Result<RectificationRecord>;
+    /// The rating token of a case, storing `fresh` when it has none yet.
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String>;
+    /// The case a rating token belongs to; `NotFound` for an unknown token.
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
+    /// One window visit by id.
+    async fn visit(&self, id: i64) -> Result<Visit>;
+    /// Cases concluded from `from` to `to`, counted per department, hall and matter.
+    async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
+    -> Result<Vec<ConcludedCount>>;
+    // --- 12345 hotline (tickets)
+
+    /// Stores a new ticket (受理) with its first timeline entry and audit record.
+    async fn create_ticket(&self, new: &NewTicket) -> Result<TicketRecord>;
+    /// Stores a change to a ticket with its timeline entry and audit record,
+    /// in one transaction. `Conflict` when it changed since `expected_version`.
+    async fn update_ticket(&self, update: &TicketUpdate) -> Result<TicketRecord>;
+    /// One ticket by id.
+    async fn ticket(&self, id: i64) -> Result<TicketRecord>;
+    /// A ticket's timeline, oldest first.
+    async fn ticket_events(&self, id: i64) -> Result<Vec<TicketEventRecord>>;
+    /// Tickets matching a filter, newest first.
+    async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRecord>>;
+    /// Stores the hash of a new Open311 API key under a name, with an audit
+    /// record. `Conflict` when the name is taken.
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// The name of the enabled Open311 key with this hash; `NotFound` otherwise.
+    async fn open311_key(&self, key_hash: &str) -> Result<String>;
 }
 
 /// A file uploaded for a case, about to be recorded.

@@ -5,6 +5,7 @@ mod audit;
 mod calendar;
 mod catalog;
 mod demo;
+pub mod open311;
 mod serve;
 mod sweep;
 mod token;
@@ -65,6 +66,9 @@ pub enum Command {
     /// API tokens: create one for a user.
     #[command(subcommand)]
     Token(token::Command),
+    /// Open311 GeoReport v2: API keys for client applications.
+    #[command(subcommand)]
+    Open311(open311::Command),
 }
 
 impl Cli {
@@ -98,7 +102,9 @@ pub(crate) async fn services(
     let mut svc = crate::service::Services::new(store, clock, config.warning_rule()).await?;
     svc.online_intake_unit
         .clone_from(&config.online_intake_unit);
+    svc.ticket_limits.clone_from(&config.hotline);
     svc.data_dir.clone_from(&config.data_dir);
+    svc.evaluation = config.evaluation;
     Ok(svc)
 }
 
@@ -163,6 +169,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Sweep => sweep::run(&config).await,
         Command::Serve(args) => serve::run(&config, args).await,
         Command::Token(cmd) => token::run(&config, cmd).await,
+        Command::Open311(cmd) => open311::run(&config, cmd).await,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod docs;
 pub mod error;
 pub mod extract;
+pub mod open311;
 pub mod openapi;
 pub mod pages;
 pub mod session;
@@ -90,6 +91,13 @@ pub fn router(state: AppState) -> Router {
         .merge(protected)
         .merge(
             pages::routes()
+                .into_iter()
+                .fold(Router::new(), |r, (_, path, handler)| {
+                    r.route(path, handler)
+                }),
+        )
+        .merge(
+            open311::routes()
                 .into_iter()
                 .fold(Router::new(), |r, (_, path, handler)| {
                     r.route(path, handler)

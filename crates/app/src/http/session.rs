@@ -7,7 +7,7 @@
 //! timeout, at its absolute end, on logout, or when the account's password
 //! changes or it is disabled.
 //!
-//! [`layer`] runs on every request outside `/api/` (the JSON API keeps its
+//! [`layer`] runs on every request outside `/api/` and `/open311/` (the JSON API keeps its
 //! bearer tokens and never reads cookies, so needs no CSRF token): it
 //! resolves the session into a [`Visitor`] in the request's extensions and
 //! refuses (403, a Chinese page) any POST, PUT, PATCH or DELETE whose CSRF
@@ -184,13 +184,26 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/window", "窗口受理"),
             link("/window/visits", "来访登记"),
         ],
-        Role::Approver | Role::DepartmentHead => vec![link("/inbox", "待办")],
+        Role::Approver | Role::DepartmentHead => {
+            vec![
+                link("/inbox", "待办"),
+                link("/rectifications", "差评整改"),
+                link("/hotline", "热线工单"),
+            ]
+        }
         Role::Supervisor => vec![
             link("/supervise", "督办"),
+            link("/supervise/evaluation", "好差评"),
+            link("/hotline?state=escalated", "热线裁定"),
+            link("/hotline/figures", "热线指标"),
             link("/admin/catalog", "事项目录"),
         ],
         Role::Admin => vec![link("/admin", "系统管理")],
-        Role::HotlineAgent => vec![link("/hotline", "12345 热线")],
+        Role::HotlineAgent => vec![
+            link("/hotline", "12345 热线"),
+            link("/hotline/new", "登记来电"),
+            link("/hotline/figures", "热线指标"),
+        ],
         Role::Inspector => vec![link("/inspect", "本部门办件")],
     }
 }
@@ -336,7 +349,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// the CSRF token of state-changing requests.
 pub async fn layer(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let path = request.uri().path();
-    if path.starts_with("/api/") || path.starts_with("/static/") {
+    // Open311 clients file with an api_key and never send cookies.
+    if path.starts_with("/api/") || path.starts_with("/static/") || path.starts_with("/open311/") {
         return next.run(request).await;
     }
     let visitor = match visitor(&state, request.headers()).await {

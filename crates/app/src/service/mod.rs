@@ -8,6 +8,8 @@ mod accounts;
 mod catalog;
 mod clock;
 mod error;
+pub mod hotline;
+mod ratings;
 pub mod uploads;
 
 pub use access::{Access, FORBIDDEN, forbidden, scope_for};
@@ -18,6 +20,7 @@ pub use accounts::{
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
 pub use error::ServiceError;
+pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
@@ -47,7 +50,11 @@ pub struct Services {
     pub online_intake_unit: String,
     /// Where uploaded files are kept (under `uploads/`); the configured data directory.
     pub data_dir: PathBuf,
+    /// 好差评 rules: rating window, rectification limit, score prior.
+    pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
+    /// Hotline ticket limits per type and urgency (config `hotline`).
+    pub ticket_limits: domain::hotline::TicketLimits,
 }
 
 /// An applicant as a form or API client gives it, before its number is checked.
@@ -173,7 +180,9 @@ impl Services {
             clock,
             online_intake_unit: "zgb".into(),
             data_dir: PathBuf::from("data"),
+            evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
+            ticket_limits: domain::hotline::TicketLimits::default(),
         })
     }
 

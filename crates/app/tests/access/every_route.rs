@@ -14,9 +14,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use app::service::hotline::TicketInput;
+use app::service::{Access, CreateCase, RateInput};
 use axum::http::{Method, StatusCode};
+use chrono::Utc;
+use domain::case::{Action, CaseResult, Channel};
+use domain::evaluation::RatingChannel;
+use domain::hotline::{TicketAction, TicketChannel, TicketType, Urgency};
 use domain::unit::Role;
 use serde_json::json;
+use store::{Actor, RectificationFilter, Scope};
 
 use super::{App, Browser, USERS, apps, form};
 
@@ -38,6 +45,11 @@ enum Gate {
     /// These roles, for a case in the user's scope (which case: the path
     /// says); out of scope is 404, as for a case that does not exist.
     InScope(&'static [Role]),
+    /// Scope first (404 outside it, whatever the role), then these roles
+    /// for the action sent (403).
+    ScopeThenRoles(&'static [Role]),
+    /// Nobody by session: the route takes an Open311 api_key (403 without).
+    ApiKey,
     /// These roles, for a unit within the user's reach; another unit's
     /// inbox is refused (403): the unit exists, its work is not theirs.
     OwnUnit(&'static [Role]),
@@ -67,6 +79,24 @@ const CLERK: &[Role] = &[Role::WindowClerk];
 const BACK_OFFICE: &[Role] = &[Role::Approver, Role::DepartmentHead];
 const SUPERVISOR: &[Role] = &[Role::Supervisor];
 const INSPECTOR: &[Role] = &[Role::Inspector];
+/// Who works rectification orders: the responsible unit's approvers and
+/// head, the hall's clerks (for a window's own 差评), the supervisor.
+const ORDER_ROLES: &[Role] = &[
+    Role::Approver,
+    Role::DepartmentHead,
+    Role::WindowClerk,
+    Role::Supervisor,
+];
+/// Who sees hotline tickets: the agents, the supervisor and the admin all of
+/// them, a unit's approvers and head those their unit holds.
+const HOTLINE_ROLES: &[Role] = &[
+    Role::HotlineAgent,
+    Role::Supervisor,
+    Role::Admin,
+    Role::Approver,
+    Role::DepartmentHead,
+];
+const AGENT: &[Role] = &[Role::HotlineAgent];
 const ADMIN: &[Role] = &[Role::Admin];
 const CATALOG_OWNERS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who may open a case: applicants for their own, the opening roles.
@@ -201,6 +231,97 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
     ("GET", "/inbox", "/inbox", Gate::Roles(BACK_OFFICE)),
     ("GET", "/supervise", "/supervise", Gate::Roles(SUPERVISOR)),
     ("GET", "/inspect", "/inspect", Gate::Roles(INSPECTOR)),
+    // 好差评: the 办结通知书 with its QR code, the rating page it opens (no
+    // sign-in: the unguessable token is the key), the units' orders and the
+    // supervisor's scores.
+    (
+        "GET",
+        "/cases/{id}/notice/conclusion",
+        "/cases/{D}/notice/conclusion",
+        Gate::InScope(EVERYONE),
+    ),
+    ("GET", "/rate/{token}", "/rate/{T}", Gate::Public),
+    ("POST", "/rate/{token}", "/rate/{T}", Gate::Public),
+    (
+        "GET",
+        "/rectifications",
+        "/rectifications",
+        Gate::Roles(ORDER_ROLES),
+    ),
+    (
+        "GET",
+        "/rectifications/{id}",
+        "/rectifications/{O}",
+        Gate::InScope(ORDER_ROLES),
+    ),
+    (
+        "POST",
+        "/rectifications/{id}/act",
+        "/rectifications/{O}/act",
+        Gate::InScope(ORDER_ROLES),
+    ),
+    (
+        "GET",
+        "/supervise/evaluation",
+        "/supervise/evaluation",
+        Gate::Roles(SUPERVISOR),
+    ),
+    // The 12345 hotline: agents register and dispatch, units work the
+    // tickets they hold, the supervisor settles; a ticket outside one's
+    // reach is 404 whatever the role.
+    ("GET", "/hotline", "/hotline", Gate::Roles(HOTLINE_ROLES)),
+    ("GET", "/hotline/new", "/hotline/new", Gate::Roles(AGENT)),
+    ("POST", "/hotline/new", "/hotline/new", Gate::Roles(AGENT)),
+    (
+        "GET",
+        "/hotline/figures",
+        "/hotline/figures",
+        Gate::Roles(HOTLINE_ROLES),
+    ),
+    (
+        "GET",
+        "/hotline/{id}",
+        "/hotline/{K}",
+        Gate::InScope(HOTLINE_ROLES),
+    ),
+    (
+        "POST",
+        "/hotline/{id}/act",
+        "/hotline/{K}/act",
+        Gate::InScope(HOTLINE_ROLES),
+    ),
+    // Open311 GeoReport v2: reading is public (no personal data); posting
+    // needs an api_key, which no user's session replaces.
+    (
+        "GET",
+        "/open311/v2/services.json",
+        "/open311/v2/services.json",
+        Gate::Public,
+    ),
+    (
+        "GET",
+        "/open311/v2/services/{file}",
+        "/open311/v2/services/complaint.json",
+        Gate::Public,
+    ),
+    (
+        "GET",
+        "/open311/v2/requests.json",
+        "/open311/v2/requests.json",
+        Gate::Public,
+    ),
+    (
+        "POST",
+        "/open311/v2/requests.json",
+        "/open311/v2/requests.json",
+        Gate::ApiKey,
+    ),
+    (
+        "GET",
+        "/open311/v2/requests/{file}",
+        "/open311/v2/requests/{K}.json",
+        Gate::Public,
+    ),
     // Administration.
     ("GET", "/admin", "/admin", Gate::Roles(ADMIN)),
     ("GET", "/admin/units", "/admin/units", Gate::Roles(ADMIN)),
@@ -366,6 +487,36 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
         "/api/v1/sla/counts",
         Gate::Roles(COUNTS),
     ),
+    (
+        "GET",
+        "/api/v1/tickets",
+        "/api/v1/tickets",
+        Gate::Roles(HOTLINE_ROLES),
+    ),
+    (
+        "POST",
+        "/api/v1/tickets",
+        "/api/v1/tickets",
+        Gate::Roles(AGENT),
+    ),
+    (
+        "GET",
+        "/api/v1/tickets/{id}",
+        "/api/v1/tickets/{K}",
+        Gate::InScope(EVERYONE),
+    ),
+    (
+        "POST",
+        "/api/v1/tickets/{id}/actions",
+        "/api/v1/tickets/{K}/actions",
+        Gate::ScopeThenRoles(AGENT),
+    ),
+    (
+        "GET",
+        "/api/v1/hotline/figures",
+        "/api/v1/hotline/figures",
+        Gate::Roles(HOTLINE_ROLES),
+    ),
 ];
 
 /// The role of each user of the fixture.
@@ -412,10 +563,24 @@ fn in_scope(user: &str, asked: &str) -> bool {
     ];
     // The zgb inbox: its own staff and the county-wide roles.
     const ZGB_INBOX: &[&str] = &["clerk", "supervisor", "hotline", "admin"];
+    // The rectification order of a 差评 of D: scjg's (the responsible unit).
+    const ORDER: &[&str] = &["approver.scjg", "head.scjg", "supervisor"];
+    // Ticket K, led by scjg: its staff, and the hotline-wide roles.
+    const TICKET: &[&str] = &[
+        "approver.scjg",
+        "head.scjg",
+        "hotline",
+        "supervisor",
+        "admin",
+    ];
     let who = if asked.contains("{A}") {
         A
-    } else if asked.contains("{B}") {
+    } else if asked.contains("{B}") || asked.contains("{D}") {
         B
+    } else if asked.contains("{O}") {
+        ORDER
+    } else if asked.contains("{K}") {
+        TICKET
     } else if asked.contains("/units/zgb/") {
         ZGB_INBOX
     } else {
@@ -463,17 +628,29 @@ fn want(user: &str, method: &str, asked: &str, gate: Gate) -> Want {
                 Want::NotFound
             }
         }
+        Gate::ScopeThenRoles(_) if !in_scope(user, asked) => Want::NotFound,
+        Gate::ScopeThenRoles(roles) if roles.contains(&role(user)) => Want::Allowed,
         Gate::OwnUnit(roles) if roles.contains(&role(user)) && in_scope(user, asked) => {
             Want::Allowed
         }
-        Gate::Roles(_) | Gate::InScope(_) | Gate::OwnUnit(_) => Want::Forbidden,
+        Gate::Roles(_)
+        | Gate::InScope(_)
+        | Gate::ScopeThenRoles(_)
+        | Gate::OwnUnit(_)
+        | Gate::ApiKey => Want::Forbidden,
     }
 }
 
 /// The JSON body an API POST sends: one that a permitted user gets refused
 /// for its content or state, so the walk changes nothing.
 fn api_body(asked: &str) -> serde_json::Value {
-    if asked.ends_with("/actions") {
+    if asked.starts_with("/api/v1/tickets/") {
+        // A dispatched ticket cannot be closed: 409 for whoever may see it.
+        json!({"action": "close"})
+    } else if asked.starts_with("/api/v1/tickets") {
+        // No text: refused for its content (422) for the hotline agent.
+        json!({"kind": "complaint", "channel": "phone", "urgency": "normal", "caller_name": "王女士", "text": ""})
+    } else if asked.ends_with("/actions") {
         // A case waiting for 预审 cannot be decided: 409 for whoever may see it.
         json!({"action": "decide", "approve": true})
     } else {
@@ -537,12 +714,111 @@ async fn post_form(app: &App, b: &Browser, uri: &str, asked: &str, csrf: &str) -
     app.send(req).await
 }
 
+/// What the later routes name, made through the services: D, a case like B
+/// (accepted at the 观里镇 window, scjg's) concluded with a paper
+/// certificate; T, the token of D's rating link; O, the rectification order
+/// a 非常不满意 rating of D opened; K, a hotline ticket dispatched to scjg.
+async fn fixtures(app: &App) -> HashMap<&'static str, String> {
+    let s = &app.services;
+    let actor = |username: &str, unit: &str| Actor {
+        username: username.into(),
+        unit: unit.into(),
+    };
+    let window = CreateCase {
+        matter: "QX-SCJG-001".into(),
+        channel: Channel::Window,
+        applicant: super::applicant(4),
+        intake_unit: None,
+        intake: Some(Action::Accept {
+            commitments: vec![],
+        }),
+    };
+    let (d, _) = s
+        .create_case(&actor("clerk.guanli", "guanli"), window, None)
+        .await
+        .unwrap();
+    let id = d.record.id;
+    for (i, step) in d.record.case.steps.iter().enumerate() {
+        let done = Action::CompleteStep {
+            step: i,
+            opinion: "审查通过".into(),
+        };
+        let approver = actor(&format!("approver.{}", step.unit), &step.unit);
+        s.act(&approver, id, None, done).await.unwrap();
+    }
+    let head = actor("head.scjg", "scjg");
+    let decide = Action::Decide {
+        approve: true,
+        reason: String::new(),
+    };
+    s.act(&head, id, None, decide).await.unwrap();
+    let issue = Action::Issue {
+        result: CaseResult::Paper {
+            number: "栖证000004".into(),
+        },
+    };
+    s.act(&head, id, None, issue).await.unwrap();
+    let token = s
+        .store
+        .rating_token(id, &"ab".repeat(32), Utc::now())
+        .await
+        .unwrap();
+    let bad = RateInput {
+        rating: Some("very_dissatisfied".into()),
+        number: None,
+        scale: None,
+        channel: RatingChannel::QrCode,
+        reasons: vec!["办事效率低".into()],
+        comment: String::new(),
+    };
+    s.rate_by_token(&token, bad).await.unwrap();
+    let orders = s
+        .store
+        .rectifications(&RectificationFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(orders.len(), 1, "the 差评 opened one order");
+    let agent = Access {
+        username: "hotline".into(),
+        role: Role::HotlineAgent,
+        unit: "zgb".into(),
+        scope: Scope::All,
+    };
+    let call = TicketInput {
+        kind: TicketType::Complaint,
+        channel: TicketChannel::Phone,
+        urgency: Urgency::Normal,
+        category: "市场监管".into(),
+        caller_name: "王女士".into(),
+        caller_phone: "13900000000".into(),
+        location: "栖霞市翠屏街道".into(),
+        position: None,
+        text: "超市售卖过期食品".into(),
+    };
+    let ticket = s.register_ticket(&agent, call).await.unwrap();
+    let dispatch = TicketAction::Dispatch {
+        lead_unit: "scjg".into(),
+        co_units: vec![],
+    };
+    let ticket = s
+        .ticket_act(&agent, ticket.record.id, None, dispatch)
+        .await
+        .unwrap();
+    HashMap::from([
+        ("{D}", id.to_string()),
+        ("{T}", token),
+        ("{O}", orders[0].id.to_string()),
+        ("{K}", ticket.record.id.to_string()),
+    ])
+}
+
 #[tokio::test]
 async fn every_role_is_allowed_or_refused_on_every_route() {
     // Every served route has a gate, and every gate names a served route.
     let served: BTreeSet<(String, String)> = app::http::route_list()
         .into_iter()
         .chain(app::http::pages::route_list())
+        .chain(app::http::open311::route_list())
         .map(|(m, p)| (m.to_string(), p.to_owned()))
         .collect();
     let gated: BTreeSet<(String, String)> = GATES
@@ -562,6 +838,8 @@ async fn every_role_is_allowed_or_refused_on_every_route() {
 
     for app in apps().await {
         let bk = app.backend;
+        let more = fixtures(&app).await;
+        let fill = |p: &str| more.iter().fold(app.path(p), |p, (k, v)| p.replace(k, v));
         let mut browsers: HashMap<&str, Browser> = HashMap::new();
         browsers.insert("-", Browser::default());
         for user in USERS {
@@ -573,7 +851,7 @@ async fn every_role_is_allowed_or_refused_on_every_route() {
         for (method, _, asked, gate) in GATES {
             for user in std::iter::once(&"-").chain(USERS) {
                 let expected = want(user, method, asked, *gate);
-                let uri = app.path(asked);
+                let uri = fill(asked);
                 let m: Method = method.parse().unwrap();
                 let r = if asked.starts_with("/api/v1/") {
                     let body = (m == Method::POST).then(|| api_body(asked));
@@ -596,6 +874,14 @@ async fn every_role_is_allowed_or_refused_on_every_route() {
                         post_form(&app, &b, &uri, asked, &csrf).await
                     }
                 };
+                // Open311 is public: the caller's name and phone never show.
+                if uri.starts_with("/open311/") {
+                    assert!(
+                        !r.text.contains("13900000000") && !r.text.contains("王女士"),
+                        "[{bk}] {uri} shows the caller: {}",
+                        r.text
+                    );
+                }
                 let seen = got(r.status, r.location());
                 let fits = match expected {
                     Want::Allowed => matches!(seen, Want::Allowed | Want::SentOn),

@@ -73,7 +73,25 @@ pub const ROLE_PAGE_MATRIX: &[(&str, &str, &str, u16)] = &[
     ),
     ("zhangwei", "GET", "/cases/{case}/notice/acceptance", 404),
     ("clerk", "GET", "/cases/{case}/notice/one_time", 404),
+    // 好差评 (the order and notice rows are in staff_pages/ratings.rs).
+    ("approver.scjg", "GET", "/rectifications", 200),
+    ("zhangwei", "GET", "/rectifications", 403),
+    ("supervisor", "GET", "/supervise/evaluation", 200),
+    ("approver.scjg", "GET", "/supervise/evaluation", 403),
+    ("", "GET", "/rate/not-a-token", 404),
     // A state-changing request without a session (and so without its token).
     ("", "POST", "/cases/{case}/act", 403),
     ("", "POST", "/window/intake", 403),
+    ("", "POST", "/hotline/new", 403),
+    ("", "POST", "/hotline/1/act", 403),
+    // 12345 hotline pages (one ticket's page by role: tests/hotline/pages.rs).
+    ("", "GET", "/hotline", 303),
+    ("hotline", "GET", "/hotline", 200),
+    ("hotline", "GET", "/hotline/new", 200),
+    ("approver.scjg", "GET", "/hotline", 200),
+    ("head.scjg", "GET", "/hotline", 200),
+    ("approver.scjg", "GET", "/hotline/new", 403),
+    ("supervisor", "GET", "/hotline/figures", 200),
+    ("clerk", "GET", "/hotline", 403),
+    ("zhangwei", "GET", "/hotline", 403),
 ];

@@ -2,10 +2,12 @@
 //! registration to dispatch, signing, handling, the reply, the callback and
 //! closure — with send-backs (退单), merges (并单) and approved extensions.
 
+mod clock;
 mod figures;
 mod limits;
 mod ticket;
 
+pub use clock::ClockStatus;
 pub use figures::{HotlineFigures, figures};
 pub use limits::{Limits, TicketLimits};
 pub use ticket::{

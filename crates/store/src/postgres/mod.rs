@@ -18,6 +18,8 @@ mod attachments;
 mod auth;
 mod bulk;
 mod cases;
+mod ratings;
+mod tickets;
 
 mod embedded {
     refinery::embed_migrations!("migrations/postgres");
@@ -791,5 +793,132 @@ impl Store for PostgresStore {
         at: DateTime<Utc>,
     ) -> Result<Vec<i64>> {
         bulk::load(self, cases, actor, at).await
+    }
+
+    // --- 好差评 (ratings and rectifications)
+
+    async fn create_rating(
+        &self,
+        rating: &crate::NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<crate::RatingRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = ratings::create(&tx, rating, order, actor).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
+        ratings::rating(&self.pool.get().await?, id).await
+    }
+
+    async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
+        ratings::rating_of(&self.pool.get().await?, subject).await
+    }
+
+    async fn ratings(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::RatingRecord>> {
+        ratings::ratings(&self.pool.get().await?, from, to).await
+    }
+
+    async fn rectification(
+        &self,
+        id: i64,
+        unit: Option<&str>,
+    ) -> Result<crate::RectificationRecord> {
+        ratings::rectification(&self.pool.get().await?, id, unit, false).await
+    }
+
+    async fn rectifications(
+        &self,
+        filter: &crate::RectificationFilter,
+    ) -> Result<Vec<crate::RectificationRecord>> {
+        ratings::rectifications(&self.pool.get().await?, filter).await
+    }
+
+    async fn update_rectification(
+        &self,
+        update: &crate::RectificationUpdate,
+    ) -> Result<crate::RectificationRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = ratings::update(&tx, update).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = ratings::token(&tx, case_id, fresh, at).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64> {
+        ratings::case_by_token(&self.pool.get().await?, token).await
+    }
+
+    async fn visit(&self, id: i64) -> Result<crate::Visit> {
+        ratings::visit(&self.pool.get().await?, id).await
+    }
+
+    async fn concluded_counts(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::ConcludedCount>> {
+        ratings::concluded_counts(&self.pool.get().await?, from, to).await
+    }
+
+    async fn create_ticket(&self, new: &crate::NewTicket) -> Result<crate::TicketRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = tickets::create(&tx, new).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn update_ticket(&self, update: &crate::TicketUpdate) -> Result<crate::TicketRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = tickets::update(&tx, update).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
+        tickets::load(&self.pool.get().await?, id).await
+    }
+
+    async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
+        tickets::events(&self.pool.get().await?, id).await
+    }
+
+    async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
+        tickets::list(&self.pool.get().await?, filter).await
+    }
+
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tickets::put_key(&tx, name, key_hash, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open311_key(&self, key_hash: &str) -> Result<String> {
+        tickets::key(&self.pool.get().await?, key_hash).await
     }
 }

@@ -18,6 +18,8 @@ mod auth;
 mod bulk;
 mod cases;
 mod engine;
+mod ratings;
+mod tickets;
 
 mod embedded {
     refinery::embed_migrations!("migrations/sqlite");
@@ -799,5 +801,125 @@ impl Store for SqliteStore {
         at: DateTime<Utc>,
     ) -> Result<Vec<i64>> {
         bulk::load(self, cases, actor, at).await
+    }
+
+    // --- 好差评 (ratings and rectifications)
+
+    async fn create_rating(
+        &self,
+        rating: &crate::NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<crate::RatingRecord> {
+        let (rating, order, actor) = (rating.clone(), order.cloned(), actor.clone());
+        self.write(move |tx| ratings::create(tx, &rating, order.as_ref(), &actor))
+            .await
+    }
+
+    async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
+        self.call(move |c| ratings::rating(c, id)).await
+    }
+
+    async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
+        self.call(move |c| ratings::rating_of(c, subject)).await
+    }
+
+    async fn ratings(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::RatingRecord>> {
+        self.call(move |c| ratings::ratings(c, from, to)).await
+    }
+
+    async fn rectification(
+        &self,
+        id: i64,
+        unit: Option<&str>,
+    ) -> Result<crate::RectificationRecord> {
+        let unit = unit.map(str::to_owned);
+        self.call(move |c| ratings::rectification(c, id, unit.as_deref()))
+            .await
+    }
+
+    async fn rectifications(
+        &self,
+        filter: &crate::RectificationFilter,
+    ) -> Result<Vec<crate::RectificationRecord>> {
+        let filter = filter.clone();
+        self.call(move |c| ratings::rectifications(c, &filter))
+            .await
+    }
+
+    async fn update_rectification(
+        &self,
+        update: &crate::RectificationUpdate,
+    ) -> Result<crate::RectificationRecord> {
+        let update = update.clone();
+        self.write(move |tx| ratings::update(tx, &update)).await
+    }
+
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String> {
+        let fresh = fresh.to_owned();
+        self.write(move |tx| ratings::token(tx, case_id, &fresh, at))
+            .await
+    }
+
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64> {
+        let token = token.to_owned();
+        self.call(move |c| ratings::case_by_token(c, &token)).await
+    }
+
+    async fn visit(&self, id: i64) -> Result<crate::Visit> {
+        self.call(move |c| ratings::visit(c, id)).await
+    }
+
+    async fn concluded_counts(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::ConcludedCount>> {
+        self.call(move |c| ratings::concluded_counts(c, from, to))
+            .await
+    }
+
+    async fn create_ticket(&self, new: &crate::NewTicket) -> Result<crate::TicketRecord> {
+        let new = new.clone();
+        self.write(move |tx| tickets::create(tx, &new)).await
+    }
+
+    async fn update_ticket(&self, update: &crate::TicketUpdate) -> Result<crate::TicketRecord> {
+        let update = update.clone();
+        self.write(move |tx| tickets::update(tx, &update)).await
+    }
+
+    async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
+        self.call(move |c| tickets::load(c, id)).await
+    }
+
+    async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
+        self.call(move |c| tickets::events(c, id)).await
+    }
+
+    async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
+        let filter = filter.clone();
+        self.call(move |c| tickets::list(c, &filter)).await
+    }
+
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (name, key_hash, actor) = (name.to_owned(), key_hash.to_owned(), actor.clone());
+        self.write(move |tx| tickets::put_key(tx, &name, &key_hash, &actor, now))
+            .await
+    }
+
+    async fn open311_key(&self, key_hash: &str) -> Result<String> {
+        let key_hash = key_hash.to_owned();
+        self.call(move |c| tickets::key(c, &key_hash)).await
     }
 }

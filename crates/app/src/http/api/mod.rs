@@ -6,6 +6,7 @@ pub mod case_actions;
 pub mod cases;
 pub mod matters;
 pub mod sla;
+pub mod tickets;
 pub mod units;
 
 use axum::http::Method;
@@ -36,6 +37,19 @@ pub fn routes() -> Vec<Route> {
         ),
         (Method::GET, "/api/v1/units/{code}/inbox", get(units::inbox)),
         (Method::GET, "/api/v1/sla/counts", get(sla::counts)),
+        (Method::POST, "/api/v1/tickets", post(tickets::create)),
+        (Method::GET, "/api/v1/tickets", get(tickets::list)),
+        (Method::GET, "/api/v1/tickets/{id}", get(tickets::show)),
+        (
+            Method::POST,
+            "/api/v1/tickets/{id}/actions",
+            post(tickets::act),
+        ),
+        (
+            Method::GET,
+            "/api/v1/hotline/figures",
+            get(tickets::figures),
+        ),
     ]
 }
 

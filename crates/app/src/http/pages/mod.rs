@@ -9,11 +9,13 @@ mod auth;
 mod case_page;
 mod catalog;
 mod home;
+mod hotline;
 mod inbox;
 mod inspect;
 mod matter;
 mod mine;
 mod notices;
+mod ratings;
 mod supervise;
 mod track;
 mod window;
@@ -134,6 +136,8 @@ pub fn routes() -> Vec<Route> {
     let uploads = || DefaultBodyLimit::max(MAX_REQUEST_BYTES);
     let mut all = auth::routes();
     all.extend(admin::routes());
+    all.extend(ratings::routes());
+    all.extend(hotline::routes());
     all.extend([
         (Method::GET, "/", get(home::page)),
         (Method::GET, "/catalog", get(catalog::page)),

@@ -329,7 +329,8 @@ fn event_row(e: &store::CaseEvent, names: &Names) -> EventRow {
 }
 
 /// The printable notices a case has: 受理通知书 once accepted, 容缺受理承诺书
-/// when accepted with a deficiency, 一次性告知书 once a notice was given.
+/// when accepted with a deficiency, 一次性告知书 once a notice was given,
+/// 办结通知书 once concluded.
 pub fn notices(view: &CaseView) -> Vec<(&'static str, &'static str)> {
     let case = &view.record.case;
     let noticed = view
@@ -342,6 +343,8 @@ pub fn notices(view: &CaseView) -> Vec<(&'static str, &'static str)> {
         (NoticeKind::Acceptance, case.accepted_on.is_some()),
         (NoticeKind::DeficiencyCommitment, case.deficiency.is_some()),
         (NoticeKind::OneTime, noticed || !case.notice.is_empty()),
+        // With the QR code of the case's rating link (好差评).
+        (NoticeKind::Conclusion, case.concluded_on.is_some()),
     ]
     .into_iter()
     .filter(|(_, has)| *has)

@@ -1,0 +1,133 @@
+//! What the store keeps about hotline tickets (接诉即办): the ticket itself
+//! as the domain's [`Ticket`], its timeline, the units that hold a part of
+//! it, filters, and the Open311 API keys of third-party clients.
+
+use chrono::{DateTime, Utc};
+use domain::hotline::{Ticket, TicketState, TicketType};
+use serde::Serialize;
+
+use crate::Actor;
+
+/// A stored ticket.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketRecord {
+    /// Database id (the Open311 `service_request_id`).
+    pub id: i64,
+    /// Bumped by every change; a change naming an older version is a conflict.
+    pub version: i64,
+    /// The ticket.
+    pub ticket: Ticket,
+    /// The Open311 client (API key name) that filed it, if one did.
+    pub api_client: Option<String>,
+    /// The Open311 `account_id` the client gave, if any.
+    pub account_id: Option<String>,
+    /// When it was stored.
+    pub created_at: DateTime<Utc>,
+    /// When it last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A new ticket to store.
+#[derive(Debug, Clone)]
+pub struct NewTicket {
+    /// The ticket as registered (受理).
+    pub ticket: Ticket,
+    /// The Open311 client that filed it.
+    pub api_client: Option<String>,
+    /// The Open311 `account_id` the client gave.
+    pub account_id: Option<String>,
+    /// Who registered it.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// A change to a stored ticket, made by [`Ticket::apply`].
+#[derive(Debug, Clone)]
+pub struct TicketUpdate {
+    /// Which ticket.
+    pub id: i64,
+    /// The version the change was computed from.
+    pub expected_version: i64,
+    /// The action's stable name.
+    pub action: String,
+    /// The action as given (kept in the timeline).
+    pub payload: serde_json::Value,
+    /// The ticket after the action.
+    pub ticket: Ticket,
+    /// Who.
+    pub actor: Actor,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// One entry of a ticket's timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TicketEventRecord {
+    /// 1, 2, … within the ticket.
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// Who.
+    pub actor: String,
+    /// For which unit.
+    pub actor_unit: String,
+    /// The action's stable name (`register` for the first entry).
+    pub action: String,
+    /// The action as given.
+    pub payload: serde_json::Value,
+    /// The state before (`None` for the registration).
+    pub from_state: Option<TicketState>,
+    /// The state after.
+    pub to_state: TicketState,
+}
+
+/// Which tickets to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    /// Tickets this unit leads or co-operates on.
+    pub unit: Option<String>,
+    /// Only these ids.
+    pub ids: Vec<i64>,
+    /// Only these states.
+    pub states: Vec<TicketState>,
+    /// Only this type.
+    pub kind: Option<TicketType>,
+    /// Registered at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Registered at or before.
+    pub until: Option<DateTime<Utc>>,
+    /// Only tickets from this caller's phone.
+    pub caller_phone: Option<String>,
+    /// At most this many (0 = no limit).
+    pub limit: u32,
+}
+
+pub(crate) fn parse_state(s: &str) -> crate::Result<TicketState> {
+    TicketState::parse(s)
+        .ok_or_else(|| crate::StoreError::Backend(format!("unknown ticket state {s}")))
+}
+
+/// The units holding a part of a ticket: the lead unit and the co-units, once each.
+pub(crate) fn parts(t: &Ticket) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    if let Some(lead) = &t.lead_unit {
+        out.push((lead.clone(), "lead"));
+    }
+    for co in &t.co_units {
+        if !out.iter().any(|(u, _)| u == co) {
+            out.push((co.clone(), "co"));
+        }
+    }
+    out
+}
+
+/// One timeline entry to append.
+pub(crate) struct Event<'a> {
+    pub action: &'a str,
+    pub payload: &'a serde_json::Value,
+    pub from: Option<&'a str>,
+    pub to: &'a str,
+    pub actor: &'a Actor,
+    pub at: DateTime<Utc>,
+}
