@@ -21,6 +21,11 @@ pub struct Config {
     /// default so `onewindow demo` works on http://127.0.0.1; turn it on
     /// wherever onewindow is served over HTTPS (behind a TLS proxy too).
     pub cookie_secure: bool,
+    /// The address citizens reach onewindow at, printed on notices (the QR
+    /// code of the 好差评 link), e.g. `https://zwfw.example.gov.cn`. Unset,
+    /// the notice uses the address the printing clerk's browser used, which
+    /// on a hall's internal network a citizen's phone may not reach.
+    pub public_url: Option<String>,
     /// How long a signed-in session lasts, and the sign-in rate limit.
     pub session: SessionConfig,
     /// 好差评: the rating window, the rectification limit, the score's prior weight.
@@ -131,6 +136,7 @@ impl Default for Config {
             sla: SlaConfig::default(),
             online_intake_unit: "zgb".into(),
             cookie_secure: false,
+            public_url: None,
             session: SessionConfig::default(),
             evaluation: EvaluationConfig::default(),
             hotline: domain::hotline::TicketLimits::default(),
@@ -149,6 +155,7 @@ impl std::fmt::Debug for Config {
             .field("sla", &self.sla)
             .field("online_intake_unit", &self.online_intake_unit)
             .field("cookie_secure", &self.cookie_secure)
+            .field("public_url", &self.public_url)
             .field("session", &self.session)
             .field("evaluation", &self.evaluation)
             .field("hotline", &self.hotline)

@@ -35,6 +35,9 @@ pub struct AppState {
     pub services: Arc<Services>,
     /// Session cookie and timeouts, sign-in rate limit.
     pub sessions: Arc<session::SessionSettings>,
+    /// The address citizens reach onewindow at, for printed links
+    /// (`public_url` in the configuration), without a trailing slash.
+    pub public_url: Option<Arc<str>>,
 }
 
 impl AppState {
@@ -43,12 +46,19 @@ impl AppState {
         Self {
             services: Arc::new(services),
             sessions: Arc::default(),
+            public_url: None,
         }
     }
 
     /// The same state with the session settings a configuration names.
     pub fn with_config(mut self, config: &crate::config::Config) -> Self {
         self.sessions = Arc::new(session::SessionSettings::from_config(config));
+        self.public_url = config
+            .public_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| !u.is_empty())
+            .map(Arc::from);
         self
     }
 }

@@ -180,6 +180,17 @@ impl StaffApp {
         }
     }
 
+    /// The same app serving with `public_url` configured.
+    pub fn with_public_url(mut self, url: &str) -> StaffApp {
+        let config = app::config::Config {
+            public_url: Some(url.into()),
+            ..app::config::Config::default()
+        };
+        self.state = self.state.clone().with_config(&config);
+        self.router = router(self.state.clone());
+        self
+    }
+
     /// Moves the clock to a day of 2026.
     pub fn on(&self, month: u32, day: u32) {
         self.clock.set_day(d(month, day));

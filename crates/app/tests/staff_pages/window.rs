@@ -509,3 +509,19 @@ async fn app_services_online(app: &StaffApp) -> i64 {
         .expect("online application");
     view.record.id
 }
+
+#[tokio::test]
+async fn the_conclusion_notice_prints_the_configured_public_address() {
+    for app in apps(d(9, 28)).await {
+        let app = app.with_public_url("https://zwfw.example.gov.cn/");
+        let id = crate::ratings::concluded(&app, "栖霞市公开地址有限公司").await;
+        let clerk = app.login("clerk").await;
+        app.get(&clerk, &format!("/cases/{id}/notice/conclusion"))
+            .await
+            .expect(
+                StatusCode::OK,
+                &["https://zwfw.example.gov.cn/rate/", "<svg"],
+            )
+            .lacks(&["127.0.0.1", "example.gov.cn//rate"]);
+    }
+}

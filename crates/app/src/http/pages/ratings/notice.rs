@@ -52,8 +52,12 @@ fn qr_svg(url: &str) -> String {
     }
 }
 
-/// The site's own address as the browser reached it (for the printed link).
+/// The site's address for the printed link: the configured `public_url`,
+/// else the address the browser reached it at.
 fn site(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.public_url {
+        return url.to_string();
+    }
     let host = headers
         .get(HOST)
         .and_then(|h| h.to_str().ok())
