@@ -452,9 +452,15 @@ pub(super) fn inbox(
     limit: u32,
     offset: u32,
 ) -> Result<Vec<CaseRecord>> {
+    // The page is chosen from the holders rows alone, then joined to the
+    // cases: the `deadline IS NULL` sort key keeps SQLite from reading the
+    // (unit, deadline) index in order, and sorting every held case with its
+    // body to keep 20 cost milliseconds for a busy unit.
     let sql = format!(
-        "SELECT {COLUMNS} FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = ?1
-         ORDER BY h.deadline IS NULL, h.deadline, c.id LIMIT ?2 OFFSET ?3"
+        "SELECT {COLUMNS} FROM (SELECT case_id, deadline FROM case_holders WHERE unit = ?1
+             ORDER BY deadline IS NULL, deadline, case_id LIMIT ?2 OFFSET ?3) h
+         JOIN cases c ON c.id = h.case_id
+         ORDER BY h.deadline IS NULL, h.deadline, c.id"
     );
     query_cases(
         c,
