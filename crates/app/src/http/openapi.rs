@@ -39,6 +39,11 @@ use super::error::ErrorBody;
         api::case_actions::act,
         api::units::inbox,
         api::sla::counts,
+        api::ratings::rate,
+        api::ratings::list,
+        api::ratings::show,
+        api::ratings::act,
+        api::ratings::scores,
     ),
     components(schemas(ErrorBody, ActionRequest)),
     modifiers(&BearerScheme),
@@ -46,6 +51,7 @@ use super::error::ErrorBody;
         (name = "catalog", description = "事项目录 service catalog"),
         (name = "cases", description = "办件 cases"),
         (name = "sla", description = "时限监测 time limits"),
+        (name = "evaluation", description = "好差评 ratings, rectifications and scores"),
         (name = "system", description = "健康检查与接口文档 health and docs"),
     )
 )]

@@ -28,6 +28,9 @@ const USERS: &[&str] = &[
     "approver.wjj",
     "approver.zjj",
     "head.zgb",
+    "head.scjg",
+    "supervisor",
+    "hotline",
 ];
 
 /// A running app on one backend.

@@ -5,6 +5,7 @@
 pub mod case_actions;
 pub mod cases;
 pub mod matters;
+pub mod ratings;
 pub mod sla;
 pub mod units;
 
@@ -36,6 +37,24 @@ pub fn routes() -> Vec<Route> {
         ),
         (Method::GET, "/api/v1/units/{code}/inbox", get(units::inbox)),
         (Method::GET, "/api/v1/sla/counts", get(sla::counts)),
+        // 好差评
+        (Method::POST, "/api/v1/ratings", post(ratings::rate)),
+        (Method::GET, "/api/v1/rectifications", get(ratings::list)),
+        (
+            Method::GET,
+            "/api/v1/rectifications/{id}",
+            get(ratings::show),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rectifications/{id}/actions",
+            post(ratings::act),
+        ),
+        (
+            Method::GET,
+            "/api/v1/evaluation/scores",
+            get(ratings::scores),
+        ),
     ]
 }
 
