@@ -264,3 +264,48 @@ async fn the_hotline_records_a_phone_rating_and_the_window_closes_after_thirty_d
         );
     }
 }
+
+#[tokio::test]
+async fn a_window_visit_is_rated_once_on_its_own_halls_device() {
+    for app in apps(d(9, 28)).await {
+        let b = app.backend;
+        let visit = store::Visit {
+            at: app.state.services.clock.now(),
+            unit: "zgb".into(),
+            clerk: "clerk.zhao".into(),
+            applicant_id: "91350100M000100Y43".into(),
+            matter_code: "QX-SCJG-001".into(),
+            case_id: None,
+            outcome: "consultation".into(),
+        };
+        let vid = app
+            .state
+            .services
+            .store
+            .record_visit(&visit)
+            .await
+            .expect("visit");
+        let body = json!({"visit_id": vid, "rating": "very_satisfied", "channel": "device"});
+        rate(&app, "clerk.guanli", body.clone())
+            .await
+            .expect_error(StatusCode::NOT_FOUND, "not_found");
+        rate(
+            &app,
+            "clerk",
+            json!({"visit_id": vid, "rating": "very_satisfied", "channel": "pc"}),
+        )
+        .await
+        .expect_error(StatusCode::FORBIDDEN, "forbidden");
+        rate(&app, "zhangwei", body.clone())
+            .await
+            .expect_error(StatusCode::FORBIDDEN, "forbidden");
+        let v = rate(&app, "clerk", body.clone())
+            .await
+            .expect(StatusCode::CREATED);
+        assert_eq!(v["subject"], json!({"kind": "visit", "id": vid}), "[{b}]");
+        assert_eq!(v["staff"], "clerk.zhao", "[{b}] the clerk who served");
+        rate(&app, "clerk", body)
+            .await
+            .expect_error(StatusCode::CONFLICT, "already_rated");
+    }
+}

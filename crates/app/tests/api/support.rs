@@ -24,6 +24,7 @@ const USERS: &[&str] = &[
     "zhangwei",
     "clerk",
     "clerk.zhao",
+    "clerk.guanli",
     "approver.scjg",
     "approver.wjj",
     "approver.zjj",
