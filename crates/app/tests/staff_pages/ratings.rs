@@ -311,6 +311,8 @@ async fn a_bad_rating_from_the_printed_qr_code_is_rectified_and_closed_only_by_t
                 "主动评价率",
                 "回访率",
                 "100.0%",
+                "回访记录（1）",
+                "申请人表示态度已改善",
             ],
         );
         app.get(&supervisor, "/supervise/evaluation?from=bad&to=2026-09-30")
