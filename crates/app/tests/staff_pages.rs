@@ -19,6 +19,8 @@ mod lists;
 mod matrix;
 #[path = "staff_pages/ratings.rs"]
 mod ratings;
+#[path = "staff_pages/ratings_matrix.rs"]
+mod ratings_matrix;
 #[path = "staff_pages/window.rs"]
 mod window;
 
