@@ -2,8 +2,10 @@
 //! (`/rate/{token}`), the printable 办结通知书 with that QR code, the
 //! responsible unit's rectification inbox and order page
 //! (`/rectifications`), and the supervisor's scores, rates and orders
-//! (`/supervise/evaluation`).
+//! (`/supervise/evaluation`), and the window's rating device for visits
+//! (`/window/ratings`).
 
+mod device;
 mod notice;
 mod orders;
 mod rate;
@@ -29,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/rectifications/{id}", get(orders::page))
         .route("/rectifications/{id}/act", post(orders::act))
         .route("/supervise/evaluation", get(scores::page))
+        .route("/window/ratings", get(device::list))
+        .route("/window/ratings/{visit}", post(device::submit))
 }
 
 /// The Chinese error page for a failed 好差评 call; an order or link that
