@@ -177,6 +177,32 @@ async fn the_demo_has_ratings_and_orders_in_every_state() {
             orders.iter().any(|o| o.order.is_overdue(d(9, 28))),
             "[{b}] an overdue order"
         );
+        // The supervisor's numbers over the demo's quarter are all there.
+        let clock = std::sync::Arc::new(app::service::FixedClock::new(chrono::Utc::now()));
+        clock.set_day(d(9, 28));
+        let svc = app::service::Services::new(db.store.clone(), clock, Default::default())
+            .await
+            .expect("services");
+        let board = svc.scoreboard(d(6, 1), d(9, 28)).await.expect("scores");
+        assert_eq!(
+            board.county.score.ratings + 1,
+            ratings.len(),
+            "[{b}] one 无效差评 not counted"
+        );
+        let r = board.county.rates;
+        for rate in [r.rated, r.satisfied, r.rectified, r.called_back] {
+            assert!(
+                rate.is_some_and(|x| (0.0..=1.0).contains(&x)),
+                "[{b}] {r:?}"
+            );
+        }
+        assert!(
+            !board.departments.is_empty()
+                && !board.staff.is_empty()
+                && !board.windows.is_empty()
+                && !board.matters.is_empty(),
+            "[{b}]"
+        );
         assert_eq!(
             db.store.verify_audit().await.expect("audit").first_bad,
             None,
