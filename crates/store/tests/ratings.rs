@@ -222,9 +222,12 @@ async fn a_visit_is_rated_once_and_tokens_and_concluded_counts_are_kept() {
             matches!(s.visit(vid + 99).await, Err(StoreError::NotFound(_))),
             "{b}"
         );
+        let unrated = s.unrated_visits("zgb", 10).await.unwrap();
+        assert_eq!(unrated, vec![(vid, visit.clone())], "{b}");
         let good = rating(RatedThing::Visit(vid), Rating::VerySatisfied, 3);
         let rec = s.create_rating(&good, None, &clerk()).await.unwrap();
         assert_eq!(rec.rectification_id, None, "{b}");
+        assert!(s.unrated_visits("zgb", 10).await.unwrap().is_empty(), "{b}");
         let twice = s.create_rating(&good, None, &clerk()).await;
         assert!(matches!(twice, Err(StoreError::Conflict(_))), "{b}");
         assert_eq!(

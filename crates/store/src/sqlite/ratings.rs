@@ -312,6 +312,30 @@ pub(super) fn visit(c: &Connection, id: i64) -> Result<Visit> {
     .ok_or_else(|| StoreError::NotFound(format!("来访记录 {id}")))
 }
 
+/// A hall's visits not yet rated, newest first.
+pub(super) fn unrated_visits(c: &Connection, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>> {
+    let mut st = c.prepare(
+        "SELECT v.id, v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome
+         FROM visits v LEFT JOIN ratings r ON r.visit_id = v.id
+         WHERE v.unit = ?1 AND r.id IS NULL ORDER BY v.id DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![unit, limit], |r| {
+        Ok((
+            r.get(0)?,
+            Visit {
+                at: r.get(1)?,
+                unit: r.get(2)?,
+                clerk: r.get(3)?,
+                applicant_id: r.get(4)?,
+                matter_code: r.get(5)?,
+                case_id: r.get(6)?,
+                outcome: r.get(7)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Cases concluded in a period, counted per department, hall and matter.
 pub(super) fn concluded_counts(
     c: &Connection,
