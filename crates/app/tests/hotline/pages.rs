@@ -318,3 +318,55 @@ async fn who_may_open_a_ticket_page() {
         assert_eq!(app.get_anonymous(&path).await.status, StatusCode::SEE_OTHER);
     }
 }
+
+#[tokio::test]
+async fn typed_text_is_escaped_on_every_hotline_page() {
+    for app in apps(d(3, 2)).await {
+        let hotline = app.login("hotline").await;
+        let evil = "<script>alert(\"x\")</script>";
+        let id = register(&app, &hotline, evil).await;
+        act(
+            &app,
+            &hotline,
+            id,
+            &[("action", "dispatch"), ("lead_unit", "rsj")],
+        )
+        .await;
+        let rsj = app.login("approver.rsj").await;
+        act(&app, &rsj, id, &[("action", "send_back"), ("reason", evil)]).await;
+        for (s, path) in [
+            (&hotline, format!("/hotline/{id}")),
+            (&hotline, "/hotline".to_owned()),
+            (&rsj, "/hotline".to_owned()),
+        ] {
+            let p = app.get(s, &path).await;
+            assert!(
+                !p.text.contains(evil),
+                "[{}] {path} prints raw text",
+                app.backend
+            );
+        }
+        app.get(&hotline, &format!("/hotline/{id}"))
+            .await
+            .expect(StatusCode::OK, &["&#60;script&#62;"]);
+        // A refused registration shows what was typed, escaped.
+        let p = app
+            .post(
+                &hotline,
+                "/hotline/new",
+                &[
+                    ("kind", "complaint"),
+                    ("channel", "phone"),
+                    ("urgency", "normal"),
+                    ("caller_name", evil),
+                    ("text", ""),
+                ],
+            )
+            .await;
+        p.expect(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &["须填写诉求内容", "&#60;script&#62;"],
+        );
+        assert!(!p.text.contains(evil));
+    }
+}
