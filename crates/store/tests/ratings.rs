@@ -264,6 +264,13 @@ async fn a_visit_is_rated_once_and_tokens_and_concluded_counts_are_kept() {
             ("scjg", "zgb", 1),
             "{b}"
         );
+        assert_eq!(counts[0].rated, 0, "{b}: not rated yet");
+        // Rated later: the case counts as rated in the period it concluded
+        // in, whenever the rating came (主动评价率 never exceeds 100%).
+        let late = rating(RatedThing::Case(case_id), Rating::Satisfied, 20);
+        s.create_rating(&late, None, &clerk()).await.unwrap();
+        let counts = s.concluded_counts(day(1), day(31)).await.unwrap();
+        assert_eq!((counts[0].count, counts[0].rated), (1, 1), "{b}");
         assert!(
             s.concluded_counts(day(6), day(31))
                 .await

@@ -351,9 +351,11 @@ pub(super) async fn concluded_counts(
     to: NaiveDate,
 ) -> Result<Vec<ConcludedCount>> {
     c.query(
-        "SELECT unit, intake_unit, matter_code, COUNT(*) FROM cases
-         WHERE concluded_on BETWEEN $1 AND $2 GROUP BY unit, intake_unit, matter_code
-         ORDER BY unit, intake_unit, matter_code",
+        "SELECT c.unit, c.intake_unit, c.matter_code, COUNT(*), COUNT(r.id)
+         FROM cases c LEFT JOIN ratings r ON r.case_id = c.id
+         WHERE c.concluded_on BETWEEN $1 AND $2
+         GROUP BY c.unit, c.intake_unit, c.matter_code
+         ORDER BY c.unit, c.intake_unit, c.matter_code",
         &[&from, &to],
     )
     .await?
@@ -364,6 +366,7 @@ pub(super) async fn concluded_counts(
             window_unit: r.try_get(1)?,
             matter_code: r.try_get(2)?,
             count: r.try_get(3)?,
+            rated: r.try_get(4)?,
         })
     })
     .collect()

@@ -343,9 +343,11 @@ pub(super) fn concluded_counts(
     to: NaiveDate,
 ) -> Result<Vec<ConcludedCount>> {
     let mut st = c.prepare(
-        "SELECT unit, intake_unit, matter_code, COUNT(*) FROM cases
-         WHERE concluded_on BETWEEN ?1 AND ?2 GROUP BY unit, intake_unit, matter_code
-         ORDER BY unit, intake_unit, matter_code",
+        "SELECT c.unit, c.intake_unit, c.matter_code, COUNT(*), COUNT(r.id)
+         FROM cases c LEFT JOIN ratings r ON r.case_id = c.id
+         WHERE c.concluded_on BETWEEN ?1 AND ?2
+         GROUP BY c.unit, c.intake_unit, c.matter_code
+         ORDER BY c.unit, c.intake_unit, c.matter_code",
     )?;
     let rows = st.query_map(params![from, to], |r| {
         Ok(ConcludedCount {
@@ -353,6 +355,7 @@ pub(super) fn concluded_counts(
             window_unit: r.get(1)?,
             matter_code: r.get(2)?,
             count: r.get(3)?,
+            rated: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
