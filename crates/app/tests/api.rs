@@ -15,6 +15,8 @@ mod docs;
 mod errors;
 #[path = "api/lists.rs"]
 mod lists;
+#[path = "api/ratings.rs"]
+mod ratings;
 #[path = "api/story.rs"]
 mod story;
 #[path = "api/token.rs"]

@@ -16,3 +16,6 @@ mod public;
 
 #[path = "pages/applicant.rs"]
 mod applicant;
+
+#[path = "pages/rating.rs"]
+mod rating;

@@ -17,8 +17,12 @@ mod cases;
 mod lists;
 #[path = "staff_pages/matrix.rs"]
 mod matrix;
+#[path = "staff_pages/rating_device.rs"]
+mod rating_device;
 #[path = "staff_pages/ratings.rs"]
 mod ratings;
+#[path = "staff_pages/ratings_matrix.rs"]
+mod ratings_matrix;
 #[path = "staff_pages/window.rs"]
 mod window;
 

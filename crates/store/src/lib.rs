@@ -324,6 +324,8 @@ pub trait Store: Send + Sync {
     async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
     /// One window visit by id.
     async fn visit(&self, id: i64) -> Result<Visit>;
+    /// A hall's window visits not yet rated, newest first, with their ids.
+    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>>;
     /// Cases concluded from `from` to `to`, counted per department, hall and matter.
     async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
     -> Result<Vec<ConcludedCount>>;

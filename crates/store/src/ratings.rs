@@ -104,8 +104,8 @@ pub struct RectificationFilter {
     pub limit: u32,
 }
 
-/// Concluded cases over a period, counted per department, hall and matter
-/// (the denominators of 主动评价率).
+/// Concluded cases over a period, counted per department, hall and matter,
+/// with how many of them were rated (主动评价率's two terms).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConcludedCount {
     /// The responsible department.
@@ -116,6 +116,8 @@ pub struct ConcludedCount {
     pub matter_code: String,
     /// How many concluded in the period.
     pub count: i64,
+    /// How many of those were rated (whenever the rating came).
+    pub rated: i64,
 }
 
 /// The row names of a rectification's state, for SQL.

@@ -21,6 +21,8 @@ pub struct TicketRecord {
     pub api_client: Option<String>,
     /// The Open311 `account_id` the client gave, if any.
     pub account_id: Option<String>,
+    /// The Open311 `media_url` the client gave (a photo kept elsewhere), if any.
+    pub media_url: Option<String>,
     /// When it was stored.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -36,6 +38,8 @@ pub struct NewTicket {
     pub api_client: Option<String>,
     /// The Open311 `account_id` the client gave.
     pub account_id: Option<String>,
+    /// The Open311 `media_url` the client gave.
+    pub media_url: Option<String>,
     /// Who registered it.
     pub actor: Actor,
     /// When.

@@ -222,9 +222,12 @@ async fn a_visit_is_rated_once_and_tokens_and_concluded_counts_are_kept() {
             matches!(s.visit(vid + 99).await, Err(StoreError::NotFound(_))),
             "{b}"
         );
+        let unrated = s.unrated_visits("zgb", 10).await.unwrap();
+        assert_eq!(unrated, vec![(vid, visit.clone())], "{b}");
         let good = rating(RatedThing::Visit(vid), Rating::VerySatisfied, 3);
         let rec = s.create_rating(&good, None, &clerk()).await.unwrap();
         assert_eq!(rec.rectification_id, None, "{b}");
+        assert!(s.unrated_visits("zgb", 10).await.unwrap().is_empty(), "{b}");
         let twice = s.create_rating(&good, None, &clerk()).await;
         assert!(matches!(twice, Err(StoreError::Conflict(_))), "{b}");
         assert_eq!(
@@ -261,6 +264,13 @@ async fn a_visit_is_rated_once_and_tokens_and_concluded_counts_are_kept() {
             ("scjg", "zgb", 1),
             "{b}"
         );
+        assert_eq!(counts[0].rated, 0, "{b}: not rated yet");
+        // Rated later: the case counts as rated in the period it concluded
+        // in, whenever the rating came (主动评价率 never exceeds 100%).
+        let late = rating(RatedThing::Case(case_id), Rating::Satisfied, 20);
+        s.create_rating(&late, None, &clerk()).await.unwrap();
+        let counts = s.concluded_counts(day(1), day(31)).await.unwrap();
+        assert_eq!((counts[0].count, counts[0].rated), (1, 1), "{b}");
         assert!(
             s.concluded_counts(day(6), day(31))
                 .await

@@ -72,6 +72,7 @@ async fn register(s: &dyn Store, phone: &str, when: DateTime<Utc>) -> TicketReco
         ticket: ticket(phone, when),
         api_client: None,
         account_id: None,
+        media_url: None,
         actor: hotline(),
         at: when,
     })

@@ -136,6 +136,12 @@ impl From<ServiceError> for AppError {
             ServiceError::Invalid { code, message } if code == crate::service::FORBIDDEN => {
                 Self::new(StatusCode::FORBIDDEN, code, message)
             }
+            // 好差评: a second rating, or an order action its state does not allow.
+            ServiceError::Invalid { code, message }
+                if matches!(code, "already_rated" | "illegal_transition") =>
+            {
+                Self::new(StatusCode::CONFLICT, code, message)
+            }
             ServiceError::Invalid { code, message } => {
                 Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
             }

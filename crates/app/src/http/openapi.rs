@@ -44,6 +44,11 @@ use super::error::ErrorBody;
         api::tickets::show,
         api::tickets::act,
         api::tickets::figures,
+        api::ratings::rate,
+        api::ratings::list,
+        api::ratings::show,
+        api::ratings::act,
+        api::ratings::scores,
     ),
     components(schemas(ErrorBody, ActionRequest)),
     modifiers(&BearerScheme),
@@ -52,6 +57,7 @@ use super::error::ErrorBody;
         (name = "cases", description = "办件 cases"),
         (name = "sla", description = "时限监测 time limits"),
         (name = "hotline", description = "接诉即办 hotline tickets"),
+        (name = "evaluation", description = "好差评 ratings, rectifications and scores"),
         (name = "system", description = "健康检查与接口文档 health and docs"),
     )
 )]

@@ -183,6 +183,7 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
         Role::WindowClerk => vec![
             link("/window", "窗口受理"),
             link("/window/visits", "来访登记"),
+            link("/window/ratings", "评价器"),
         ],
         Role::Approver | Role::DepartmentHead => {
             vec![

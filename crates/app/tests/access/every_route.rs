@@ -22,7 +22,6 @@ use domain::case::{Action, CaseResult, Channel};
 use domain::evaluation::RatingChannel;
 use domain::hotline::{TicketAction, TicketChannel, TicketType, Urgency};
 use domain::unit::Role;
-use serde_json::json;
 use store::{Actor, RectificationFilter, Scope};
 
 use super::{App, Browser, USERS, apps, form};
@@ -97,6 +96,9 @@ const HOTLINE_ROLES: &[Role] = &[
     Role::DepartmentHead,
 ];
 const AGENT: &[Role] = &[Role::HotlineAgent];
+/// Who records a rating on a phone or a PC through the API: the applicant
+/// (the hotline records only ratings given by phone or SMS).
+const RATERS: &[Role] = &[Role::Applicant];
 const ADMIN: &[Role] = &[Role::Admin];
 const CATALOG_OWNERS: &[Role] = &[Role::Admin, Role::Supervisor];
 /// Who may open a case: applicants for their own, the opening roles.
@@ -265,6 +267,19 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
         "/supervise/evaluation",
         "/supervise/evaluation",
         Gate::Roles(SUPERVISOR),
+    ),
+    // The hall's rating device: its clerks hand it to the visitor.
+    (
+        "GET",
+        "/window/ratings",
+        "/window/ratings",
+        Gate::Roles(CLERK),
+    ),
+    (
+        "POST",
+        "/window/ratings/{visit}",
+        "/window/ratings/{V}",
+        Gate::InScope(CLERK),
     ),
     // The 12345 hotline: agents register and dispatch, units work the
     // tickets they hold, the supervisor settles; a ticket outside one's
@@ -517,6 +532,37 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
         "/api/v1/hotline/figures",
         Gate::Roles(HOTLINE_ROLES),
     ),
+    // The body rates case A: its applicant only (another's case is 404).
+    (
+        "POST",
+        "/api/v1/ratings",
+        "/api/v1/ratings",
+        Gate::InScope(RATERS),
+    ),
+    (
+        "GET",
+        "/api/v1/rectifications",
+        "/api/v1/rectifications",
+        Gate::Roles(ORDER_ROLES),
+    ),
+    (
+        "GET",
+        "/api/v1/rectifications/{id}",
+        "/api/v1/rectifications/{O}",
+        Gate::InScope(ORDER_ROLES),
+    ),
+    (
+        "POST",
+        "/api/v1/rectifications/{id}/actions",
+        "/api/v1/rectifications/{O}/actions",
+        Gate::InScope(ORDER_ROLES),
+    ),
+    (
+        "GET",
+        "/api/v1/evaluation/scores",
+        "/api/v1/evaluation/scores?from=2026-01-01&to=2026-12-31",
+        Gate::Roles(SUPERVISOR),
+    ),
 ];
 
 /// The role of each user of the fixture.
@@ -573,10 +619,13 @@ fn in_scope(user: &str, asked: &str) -> bool {
         "supervisor",
         "admin",
     ];
-    let who = if asked.contains("{A}") {
+    let who = if asked.contains("{A}") || asked == "/api/v1/ratings" {
         A
     } else if asked.contains("{B}") || asked.contains("{D}") {
         B
+    } else if asked.contains("{V}") {
+        // A visit at the 观里镇 hall: its own clerks' device.
+        &["clerk.guanli"]
     } else if asked.contains("{O}") {
         ORDER
     } else if asked.contains("{K}") {
@@ -643,22 +692,29 @@ fn want(user: &str, method: &str, asked: &str, gate: Gate) -> Want {
 
 /// The JSON body an API POST sends: one that a permitted user gets refused
 /// for its content or state, so the walk changes nothing.
-fn api_body(asked: &str) -> serde_json::Value {
-    if asked.starts_with("/api/v1/tickets/") {
+fn api_body(asked: &str) -> String {
+    let body = if asked.starts_with("/api/v1/ratings") {
+        // Case A is not concluded: refused for its state for whoever may rate.
+        r#"{"case_id": {A}, "rating": "satisfied", "channel": "mobile"}"#
+    } else if asked.starts_with("/api/v1/rectifications/") {
+        // An order waiting to be checked cannot be called back yet: 409.
+        r#"{"action": "call_back", "applicant_said": "申请人表示满意", "satisfied": true}"#
+    } else if asked.starts_with("/api/v1/tickets/") {
         // A dispatched ticket cannot be closed: 409 for whoever may see it.
-        json!({"action": "close"})
+        r#"{"action": "close"}"#
     } else if asked.starts_with("/api/v1/tickets") {
         // No text: refused for its content (422) for the hotline agent.
-        json!({"kind": "complaint", "channel": "phone", "urgency": "normal", "caller_name": "王女士", "text": ""})
+        r#"{"kind": "complaint", "channel": "phone", "urgency": "normal", "caller_name": "王女士", "text": ""}"#
     } else if asked.ends_with("/actions") {
         // A case waiting for 预审 cannot be decided: 409 for whoever may see it.
-        json!({"action": "decide", "approve": true})
+        r#"{"action": "decide", "approve": true}"#
     } else {
         // A credit code with a wrong check character: refused for its
         // content (422) for whoever may open cases.
-        json!({"matter": "QX-SCJG-001", "channel": "online",
-               "applicant": {"kind": "enterprise", "name": "某公司", "credit_code": "91350100M000100Y44"}})
-    }
+        r#"{"matter": "QX-SCJG-001", "channel": "online",
+            "applicant": {"kind": "enterprise", "name": "某公司", "credit_code": "91350100M000100Y44"}}"#
+    };
+    body.to_owned()
 }
 
 fn got(status: StatusCode, location: &str) -> Want {
@@ -717,7 +773,8 @@ async fn post_form(app: &App, b: &Browser, uri: &str, asked: &str, csrf: &str) -
 /// What the later routes name, made through the services: D, a case like B
 /// (accepted at the 观里镇 window, scjg's) concluded with a paper
 /// certificate; T, the token of D's rating link; O, the rectification order
-/// a 非常不满意 rating of D opened; K, a hotline ticket dispatched to scjg.
+/// a 非常不满意 rating of D opened; K, a hotline ticket dispatched to scjg;
+/// V, a window visit at the 观里镇 hall.
 async fn fixtures(app: &App) -> HashMap<&'static str, String> {
     let s = &app.services;
     let actor = |username: &str, unit: &str| Actor {
@@ -804,7 +861,19 @@ async fn fixtures(app: &App) -> HashMap<&'static str, String> {
         .ticket_act(&agent, ticket.record.id, None, dispatch)
         .await
         .unwrap();
+    // V: a consultation at the 观里镇 hall, waiting for the visitor's rating.
+    let consultation = store::Visit {
+        at: Utc::now(),
+        unit: "guanli".into(),
+        clerk: "clerk.guanli".into(),
+        applicant_id: "11010519491231002X".into(),
+        matter_code: "QX-SCJG-001".into(),
+        case_id: None,
+        outcome: "consultation".into(),
+    };
+    let visit = s.store.record_visit(&consultation).await.unwrap();
     HashMap::from([
+        ("{V}", visit.to_string()),
         ("{D}", id.to_string()),
         ("{T}", token),
         ("{O}", orders[0].id.to_string()),
@@ -854,7 +923,9 @@ async fn every_role_is_allowed_or_refused_on_every_route() {
                 let uri = fill(asked);
                 let m: Method = method.parse().unwrap();
                 let r = if asked.starts_with("/api/v1/") {
-                    let body = (m == Method::POST).then(|| api_body(asked));
+                    let body = (m == Method::POST).then(|| {
+                        serde_json::from_str::<serde_json::Value>(&fill(&api_body(asked))).unwrap()
+                    });
                     app.api(user, m, &uri, body.as_ref()).await
                 } else {
                     // Signing out ends a session: use a fresh one for it.

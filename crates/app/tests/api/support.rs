@@ -24,10 +24,14 @@ const USERS: &[&str] = &[
     "zhangwei",
     "clerk",
     "clerk.zhao",
+    "clerk.guanli",
     "approver.scjg",
     "approver.wjj",
     "approver.zjj",
     "head.zgb",
+    "head.scjg",
+    "supervisor",
+    "hotline",
 ];
 
 /// A running app on one backend.

@@ -145,6 +145,7 @@ async fn the_spec_example_post_files_a_ticket_that_reads_back() {
             "A large sinkhole is destroying the street"
         );
         assert_eq!(r["address"], "1234 5th street");
+        assert_eq!(r["media_url"], "http://tinyurl.com/bmw33nc");
         assert_eq!(r["lat"], json!(37.76524078));
         assert_eq!(r["long"], json!(-122.4212043));
         assert_eq!(r["requested_datetime"], "2026-03-02T09:00:00+08:00");

@@ -318,3 +318,96 @@ async fn who_may_open_a_ticket_page() {
         assert_eq!(app.get_anonymous(&path).await.status, StatusCode::SEE_OTHER);
     }
 }
+
+#[tokio::test]
+async fn typed_text_is_escaped_on_every_hotline_page() {
+    for app in apps(d(3, 2)).await {
+        let hotline = app.login("hotline").await;
+        let evil = "<script>alert(\"x\")</script>";
+        let id = register(&app, &hotline, evil).await;
+        act(
+            &app,
+            &hotline,
+            id,
+            &[("action", "dispatch"), ("lead_unit", "rsj")],
+        )
+        .await;
+        let rsj = app.login("approver.rsj").await;
+        act(&app, &rsj, id, &[("action", "send_back"), ("reason", evil)]).await;
+        for (s, path) in [
+            (&hotline, format!("/hotline/{id}")),
+            (&hotline, "/hotline".to_owned()),
+            (&rsj, "/hotline".to_owned()),
+        ] {
+            let p = app.get(s, &path).await;
+            assert!(
+                !p.text.contains(evil),
+                "[{}] {path} prints raw text",
+                app.backend
+            );
+        }
+        app.get(&hotline, &format!("/hotline/{id}"))
+            .await
+            .expect(StatusCode::OK, &["&#60;script&#62;"]);
+        // A refused registration shows what was typed, escaped.
+        let p = app
+            .post(
+                &hotline,
+                "/hotline/new",
+                &[
+                    ("kind", "complaint"),
+                    ("channel", "phone"),
+                    ("urgency", "normal"),
+                    ("caller_name", evil),
+                    ("text", ""),
+                ],
+            )
+            .await;
+        p.expect(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &["须填写诉求内容", "&#60;script&#62;"],
+        );
+        assert!(!p.text.contains(evil));
+    }
+}
+
+#[tokio::test]
+async fn every_demo_ticket_page_renders_for_the_hotline_and_its_unit() {
+    for app in apps(d(3, 20)).await {
+        let store = app.state.services.store.clone();
+        app::demo_data::generate(store.clone(), d(3, 20), 1)
+            .await
+            .expect("demo data");
+        let hotline = app.login("hotline").await;
+        app.get(&hotline, "/hotline").await.expect(
+            StatusCode::OK,
+            &["超时", "正常", "待督办裁定", "已并单", "已办结"],
+        );
+        app.get(&hotline, "/hotline/figures").await.expect(
+            StatusCode::OK,
+            &["栖霞市人力资源和社会保障局", "劳动保障监察举报投诉"],
+        );
+        let tickets = store
+            .list_tickets(&store::TicketFilter::default())
+            .await
+            .unwrap();
+        let rsj = app.login("approver.rsj").await;
+        for t in &tickets {
+            let path = format!("/hotline/{}", t.id);
+            app.get(&hotline, &path)
+                .await
+                .expect(StatusCode::OK, &[t.ticket.state.label_zh()]);
+            let want = if t.ticket.lead_unit.as_deref() == Some("rsj") {
+                200
+            } else {
+                404
+            };
+            assert_eq!(
+                app.get(&rsj, &path).await.status.as_u16(),
+                want,
+                "[{}] {path}",
+                app.backend
+            );
+        }
+    }
+}

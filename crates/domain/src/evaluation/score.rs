@@ -13,6 +13,35 @@
 //! A window with one 非常满意 does not outrank one with 200 ratings averaging
 //! 4.8: with few ratings the score stays near the county's mean and moves
 //! toward the unit's own mean as ratings accumulate.
+//!
+//! # Worked example
+//!
+//! Over one month the county's ratings average μ₀ = 4.2, and C = 10:
+//!
+//! | who | ratings | Σ points | mean | score |
+//! |---|---|---|---|---|
+//! | window A | one 非常满意 | 5 | (10×4.2 + 5) / 11 = 4.273 | 81.8 |
+//! | window B | 200 averaging 4.8 | 960 | (42 + 960) / 210 = 4.771 | 94.3 |
+//! | window C | 5, 5, 2, 1 | 13 | (42 + 13) / 14 = 3.929 | 73.2 |
+//!
+//! B's long record of good service puts it first; A's single 非常满意 says
+//! little, so A stays near the county; C's two 差评 pull it below.
+//!
+//! ```
+//! use domain::evaluation::{Rating::*, ScoreRule, unified_score};
+//! let rule = ScoreRule { prior_weight: 10.0, prior_mean: 4.2 };
+//! let a = unified_score(&[VerySatisfied], rule);
+//! let mut b_ratings = vec![VerySatisfied; 160];
+//! b_ratings.extend([Satisfied; 40]);
+//! let b = unified_score(&b_ratings, rule);
+//! let c = unified_score(&[VerySatisfied, VerySatisfied, Dissatisfied, VeryDissatisfied], rule);
+//! assert_eq!(format!("{:.1} {:.1} {:.1}", a.score, b.score, c.score), "81.8 94.3 73.2");
+//! assert!(b.score > a.score && a.score > c.score);
+//! ```
+//!
+//! The rates, the groups (window, staff member, department, matter) and
+//! which ratings count are described in `crates/app/src/service/ratings/scores.rs`
+//! and `docs/evaluation.md`.
 
 use super::Rating;
 use serde::{Deserialize, Serialize};

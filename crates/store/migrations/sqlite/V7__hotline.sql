@@ -15,6 +15,7 @@ CREATE TABLE tickets (
     registered_at  TEXT NOT NULL,
     api_client     TEXT,
     account_id     TEXT,
+    media_url      TEXT,
     body           TEXT NOT NULL,
     created_at     TEXT NOT NULL,
     updated_at     TEXT NOT NULL

@@ -868,6 +868,10 @@ impl Store for PostgresStore {
         ratings::visit(&self.pool.get().await?, id).await
     }
 
+    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, crate::Visit)>> {
+        ratings::unrated_visits(&self.pool.get().await?, unit, limit).await
+    }
+
     async fn concluded_counts(
         &self,
         from: chrono::NaiveDate,

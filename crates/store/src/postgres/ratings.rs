@@ -313,6 +313,37 @@ pub(super) async fn visit(c: &impl GenericClient, id: i64) -> Result<Visit> {
     })
 }
 
+/// A hall's visits not yet rated, newest first.
+pub(super) async fn unrated_visits(
+    c: &impl GenericClient,
+    unit: &str,
+    limit: u32,
+) -> Result<Vec<(i64, Visit)>> {
+    c.query(
+        "SELECT v.id, v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome
+         FROM visits v LEFT JOIN ratings r ON r.visit_id = v.id
+         WHERE v.unit = $1 AND r.id IS NULL ORDER BY v.id DESC LIMIT $2",
+        &[&unit, &i64::from(limit)],
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get(0)?,
+            Visit {
+                at: r.try_get(1)?,
+                unit: r.try_get(2)?,
+                clerk: r.try_get(3)?,
+                applicant_id: r.try_get(4)?,
+                matter_code: r.try_get(5)?,
+                case_id: r.try_get(6)?,
+                outcome: r.try_get(7)?,
+            },
+        ))
+    })
+    .collect()
+}
+
 /// Cases concluded in a period, counted per department, hall and matter.
 pub(super) async fn concluded_counts(
     c: &impl GenericClient,
@@ -320,9 +351,11 @@ pub(super) async fn concluded_counts(
     to: NaiveDate,
 ) -> Result<Vec<ConcludedCount>> {
     c.query(
-        "SELECT unit, intake_unit, matter_code, COUNT(*) FROM cases
-         WHERE concluded_on BETWEEN $1 AND $2 GROUP BY unit, intake_unit, matter_code
-         ORDER BY unit, intake_unit, matter_code",
+        "SELECT c.unit, c.intake_unit, c.matter_code, COUNT(*), COUNT(r.id)
+         FROM cases c LEFT JOIN ratings r ON r.case_id = c.id
+         WHERE c.concluded_on BETWEEN $1 AND $2
+         GROUP BY c.unit, c.intake_unit, c.matter_code
+         ORDER BY c.unit, c.intake_unit, c.matter_code",
         &[&from, &to],
     )
     .await?
@@ -333,6 +366,7 @@ pub(super) async fn concluded_counts(
             window_unit: r.try_get(1)?,
             matter_code: r.try_get(2)?,
             count: r.try_get(3)?,
+            rated: r.try_get(4)?,
         })
     })
     .collect()

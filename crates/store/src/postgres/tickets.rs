@@ -17,7 +17,7 @@ use crate::{
 use domain::hotline::Ticket;
 
 const COLUMNS: &str =
-    "t.id, t.version, t.api_client, t.account_id, t.body, t.created_at, t.updated_at";
+    "t.id, t.version, t.api_client, t.account_id, t.body, t.created_at, t.updated_at, t.media_url";
 
 fn row(r: &Row) -> Result<TicketRecord> {
     let body: String = r.try_get(4)?;
@@ -29,6 +29,7 @@ fn row(r: &Row) -> Result<TicketRecord> {
         account_id: r.try_get(3)?,
         created_at: r.try_get(5)?,
         updated_at: r.try_get(6)?,
+        media_url: r.try_get(7)?,
     })
 }
 
@@ -73,10 +74,10 @@ pub(super) async fn create(tx: &Transaction<'_>, n: &NewTicket) -> Result<Ticket
     let body = serde_json::to_string(t).map_err(json_err)?;
     let id: i64 = tx
         .query_one(
-            "INSERT INTO tickets (kind, urgency, state, category, caller_phone, lead_unit, registered_at, api_client, account_id, body, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            "INSERT INTO tickets (kind, urgency, state, category, caller_phone, lead_unit, registered_at, api_client, account_id, body, created_at, updated_at, media_url)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12) RETURNING id",
             &[&t.kind.as_str(), &t.urgency.as_str(), &t.state.as_str(), &t.category, &t.caller_phone, &t.lead_unit,
-              &t.registered_at, &n.api_client, &n.account_id, &body, &n.at],
+              &t.registered_at, &n.api_client, &n.account_id, &body, &n.at, &n.media_url],
         )
         .await?
         .try_get(0)?;

@@ -874,6 +874,12 @@ impl Store for SqliteStore {
         self.call(move |c| ratings::visit(c, id)).await
     }
 
+    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, crate::Visit)>> {
+        let unit = unit.to_owned();
+        self.call(move |c| ratings::unrated_visits(c, &unit, limit))
+            .await
+    }
+
     async fn concluded_counts(
         &self,
         from: chrono::NaiveDate,

@@ -312,6 +312,30 @@ pub(super) fn visit(c: &Connection, id: i64) -> Result<Visit> {
     .ok_or_else(|| StoreError::NotFound(format!("来访记录 {id}")))
 }
 
+/// A hall's visits not yet rated, newest first.
+pub(super) fn unrated_visits(c: &Connection, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>> {
+    let mut st = c.prepare(
+        "SELECT v.id, v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome
+         FROM visits v LEFT JOIN ratings r ON r.visit_id = v.id
+         WHERE v.unit = ?1 AND r.id IS NULL ORDER BY v.id DESC LIMIT ?2",
+    )?;
+    let rows = st.query_map(params![unit, limit], |r| {
+        Ok((
+            r.get(0)?,
+            Visit {
+                at: r.get(1)?,
+                unit: r.get(2)?,
+                clerk: r.get(3)?,
+                applicant_id: r.get(4)?,
+                matter_code: r.get(5)?,
+                case_id: r.get(6)?,
+                outcome: r.get(7)?,
+            },
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Cases concluded in a period, counted per department, hall and matter.
 pub(super) fn concluded_counts(
     c: &Connection,
@@ -319,9 +343,11 @@ pub(super) fn concluded_counts(
     to: NaiveDate,
 ) -> Result<Vec<ConcludedCount>> {
     let mut st = c.prepare(
-        "SELECT unit, intake_unit, matter_code, COUNT(*) FROM cases
-         WHERE concluded_on BETWEEN ?1 AND ?2 GROUP BY unit, intake_unit, matter_code
-         ORDER BY unit, intake_unit, matter_code",
+        "SELECT c.unit, c.intake_unit, c.matter_code, COUNT(*), COUNT(r.id)
+         FROM cases c LEFT JOIN ratings r ON r.case_id = c.id
+         WHERE c.concluded_on BETWEEN ?1 AND ?2
+         GROUP BY c.unit, c.intake_unit, c.matter_code
+         ORDER BY c.unit, c.intake_unit, c.matter_code",
     )?;
     let rows = st.query_map(params![from, to], |r| {
         Ok(ConcludedCount {
@@ -329,6 +355,7 @@ pub(super) fn concluded_counts(
             window_unit: r.get(1)?,
             matter_code: r.get(2)?,
             count: r.get(3)?,
+            rated: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)

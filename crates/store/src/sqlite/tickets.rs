@@ -15,7 +15,7 @@ use crate::{
 use domain::hotline::Ticket;
 
 const COLUMNS: &str =
-    "t.id, t.version, t.api_client, t.account_id, t.body, t.created_at, t.updated_at";
+    "t.id, t.version, t.api_client, t.account_id, t.body, t.created_at, t.updated_at, t.media_url";
 
 /// A ticket row as read, its JSON body not yet parsed.
 type Raw = (
@@ -26,6 +26,7 @@ type Raw = (
     String,
     DateTime<Utc>,
     DateTime<Utc>,
+    Option<String>,
 );
 
 fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
@@ -37,11 +38,12 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Raw> {
         r.get(4)?,
         r.get(5)?,
         r.get(6)?,
+        r.get(7)?,
     ))
 }
 
 fn finish(
-    (id, version, api_client, account_id, body, created_at, updated_at): Raw,
+    (id, version, api_client, account_id, body, created_at, updated_at, media_url): Raw,
 ) -> Result<TicketRecord> {
     Ok(TicketRecord {
         id,
@@ -49,6 +51,7 @@ fn finish(
         ticket: serde_json::from_str(&body).map_err(json_err)?,
         api_client,
         account_id,
+        media_url,
         created_at,
         updated_at,
     })
@@ -92,10 +95,10 @@ pub(super) fn create(tx: &Transaction<'_>, n: &NewTicket) -> Result<TicketRecord
     let t = &n.ticket;
     let body = serde_json::to_string(t).map_err(json_err)?;
     let id: i64 = tx.query_row(
-        "INSERT INTO tickets (kind, urgency, state, category, caller_phone, lead_unit, registered_at, api_client, account_id, body, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11) RETURNING id",
+        "INSERT INTO tickets (kind, urgency, state, category, caller_phone, lead_unit, registered_at, api_client, account_id, body, created_at, updated_at, media_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?11, ?12) RETURNING id",
         params![t.kind.as_str(), t.urgency.as_str(), t.state.as_str(), t.category, t.caller_phone, t.lead_unit,
-                t.registered_at, n.api_client, n.account_id, body, n.at],
+                t.registered_at, n.api_client, n.account_id, body, n.at, n.media_url],
         |r| r.get(0),
     )?;
     set_units(tx, id, t)?;

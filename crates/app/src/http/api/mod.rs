@@ -5,6 +5,7 @@
 pub mod case_actions;
 pub mod cases;
 pub mod matters;
+pub mod ratings;
 pub mod sla;
 pub mod tickets;
 pub mod units;
@@ -49,6 +50,24 @@ pub fn routes() -> Vec<Route> {
             Method::GET,
             "/api/v1/hotline/figures",
             get(tickets::figures),
+        ),
+        // 好差评
+        (Method::POST, "/api/v1/ratings", post(ratings::rate)),
+        (Method::GET, "/api/v1/rectifications", get(ratings::list)),
+        (
+            Method::GET,
+            "/api/v1/rectifications/{id}",
+            get(ratings::show),
+        ),
+        (
+            Method::POST,
+            "/api/v1/rectifications/{id}/actions",
+            post(ratings::act),
+        ),
+        (
+            Method::GET,
+            "/api/v1/evaluation/scores",
+            get(ratings::scores),
         ),
     ]
 }

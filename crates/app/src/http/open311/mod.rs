@@ -18,9 +18,9 @@
 //!   end of its close day (Asia/Shanghai), once dispatched;
 //!   `status_notes` the reply to the caller, or where the ticket stands;
 //! - **api_key**: keys are made with `onewindow open311 key create NAME`
-//!   and stored hashed (SHA-256); reading needs no key, filing does.
-//!   `media_url` is accepted but not kept (onewindow stores no media for
-//!   tickets yet), so it always reads back `null`.
+//!   and stored hashed (SHA-256); reading needs no key, filing does;
+//! - `media_url` (an http(s) link to a photo the client keeps) is stored
+//!   and read back; onewindow keeps no media itself.
 //!
 //! Errors are what the spec defines: an array of `{code, description}`,
 //! with HTTP 400 (bad or missing parameters), 403 (missing or wrong

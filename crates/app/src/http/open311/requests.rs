@@ -12,7 +12,7 @@ use store::{Actor, StoreError, TicketFilter};
 use super::{Open311Error, json_stem, w3c};
 use crate::http::AppState;
 use crate::http::auth::hash_token;
-use crate::service::hotline::{TicketInput, TicketView};
+use crate::service::hotline::{Open311Fields, TicketInput, TicketView};
 
 /// Days of requests listed when no date range is given (the spec's default).
 const DEFAULT_WINDOW_DAYS: i64 = 90;
@@ -102,7 +102,7 @@ fn request(v: &TicketView, units: &[domain::unit::Unit]) -> ServiceRequest {
         zipcode: None,
         lat: t.position.filter(|_| public).map(|p| p.0),
         long: t.position.filter(|_| public).map(|p| p.1),
-        media_url: None,
+        media_url: v.record.media_url.clone().filter(|_| public),
     }
 }
 
@@ -189,9 +189,15 @@ pub async fn create(
         unit: "qx".into(),
     };
     let account = param(&p, "account_id").map(str::to_owned);
-    let v = services
-        .store_new_ticket(actor, input, Some(client), account.clone())
-        .await?;
+    let media_url = param(&p, "media_url")
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"))
+        .map(str::to_owned);
+    let fields = Open311Fields {
+        client: Some(client),
+        account_id: account.clone(),
+        media_url,
+    };
+    let v = services.store_new_ticket(actor, input, fields).await?;
     Ok(Json(vec![Created {
         service_request_id: v.record.id,
         service_notice: Some(notice(&v)),

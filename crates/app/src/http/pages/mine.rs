@@ -116,6 +116,8 @@ struct MineCasePage {
     can_supply: bool,
     files: Vec<FileRow>,
     flash: &'static str,
+    /// The case's rating link (好差评) once it is concluded.
+    rate_link: Option<String>,
 }
 
 fn failure(what: &str, e: &dyn std::fmt::Display) -> Response {
@@ -228,8 +230,16 @@ pub async fn case(
     } else {
         ""
     };
+    let rate_link = match v.record.case.concluded_on {
+        Some(_) => match state.services.rating_token_for(&user.access(), id).await {
+            Ok(token) => Some(format!("/rate/{token}")),
+            Err(e) => return failure("cannot make a case's rating link", &e),
+        },
+        None => None,
+    };
     render(&MineCasePage {
         chrome: Chrome::for_user(&user),
+        rate_link,
         id,
         owed: owed(&v.record.case),
         can_supply: to_supply(&v.record.case, &user).is_some(),

@@ -53,6 +53,17 @@ pub struct TicketInput {
     pub text: String,
 }
 
+/// What an Open311 client adds to a request it files (all `None` for a call).
+#[derive(Debug, Clone, Default)]
+pub struct Open311Fields {
+    /// The API key's name.
+    pub client: Option<String>,
+    /// The client's `account_id`.
+    pub account_id: Option<String>,
+    /// The client's `media_url`.
+    pub media_url: Option<String>,
+}
+
 /// A ticket with its limits and clock as of now.
 #[derive(Debug, Clone, Serialize)]
 pub struct TicketView {
@@ -141,7 +152,7 @@ impl Services {
     #[tracing::instrument(skip(self, input), fields(actor = %access.username))]
     pub async fn register_ticket(&self, access: &Access, input: TicketInput) -> Result<TicketView> {
         access.require(&[Role::HotlineAgent])?;
-        self.store_new_ticket(access.actor(), input, None, None)
+        self.store_new_ticket(access.actor(), input, Open311Fields::default())
             .await
     }
 
@@ -150,8 +161,7 @@ impl Services {
         &self,
         actor: store::Actor,
         input: TicketInput,
-        api_client: Option<String>,
-        account_id: Option<String>,
+        open311: Open311Fields,
     ) -> Result<TicketView> {
         let caller_name = input.caller_name.trim().to_owned();
         let text = input.text.trim().to_owned();
@@ -191,8 +201,9 @@ impl Services {
         };
         let new = NewTicket {
             ticket,
-            api_client,
-            account_id,
+            api_client: open311.client,
+            account_id: open311.account_id,
+            media_url: open311.media_url,
             actor,
             at: now,
         };

@@ -7,8 +7,9 @@
 //! period `from..=to`:
 //! - ratings: those given in the period, except 差评 whose appeal the
 //!   supervisor upheld (无效差评), which count nowhere;
-//! - 主动评价率: the group's case ratings / its cases concluded in the
-//!   period (staff have no denominator: a case is not concluded by one person);
+//! - 主动评价率: the group's cases concluded in the period that were rated
+//!   (whenever the rating came) / its cases concluded in the period, so it
+//!   never exceeds 100% (staff have none: a case is not concluded by one person);
 //! - 满意率: 非常满意 + 满意 + 基本满意 / ratings;
 //! - 差评整改率: orders closed as 已整改 / orders of the group's 差评 not found 无效;
 //! - 回访率: orders called back / orders reported 已整改 or 无法整改 (those needing a callback).
@@ -23,7 +24,7 @@ use domain::evaluation::{
     Outcome, Rates, Rating, RectificationState, ScoreRule, UnifiedScore, rates, unified_score,
 };
 use serde::Serialize;
-use store::{ConcludedCount, RatedThing, RatingRecord, RectificationFilter, RectificationRecord};
+use store::{ConcludedCount, RatingRecord, RectificationFilter, RectificationRecord};
 
 use super::super::{Result, Services};
 
@@ -76,15 +77,11 @@ fn row(
     key: &str,
     name: &str,
     items: &[&Counted<'_>],
-    concluded: Option<usize>,
+    concluded: Option<Concluded>,
     rule: ScoreRule,
 ) -> ScoreRow {
     let levels: Vec<Rating> = items.iter().map(|c| c.rating.rating.rating).collect();
     let orders: Vec<&RectificationRecord> = items.iter().filter_map(|c| c.order).collect();
-    let rated = items
-        .iter()
-        .filter(|c| matches!(c.rating.rating.subject, RatedThing::Case(_)))
-        .count();
     let rectified = orders
         .iter()
         .filter(|o| o.order.outcome == Some(Outcome::Rectified))
@@ -107,8 +104,8 @@ fn row(
         name: name.to_owned(),
         score: unified_score(&levels, rule),
         rates: rates(
-            concluded.unwrap_or(0),
-            if concluded.is_some() { rated } else { 0 },
+            concluded.map_or(0, |c| c.count),
+            concluded.map_or(0, |c| c.rated),
             &levels,
             orders.len(),
             rectified,
@@ -123,7 +120,7 @@ fn row(
 fn rows_by(
     counted: &[Counted<'_>],
     key: impl Fn(&RatingRecord) -> &str,
-    concluded: Option<&HashMap<String, usize>>,
+    concluded: Option<&HashMap<String, Concluded>>,
     names: &HashMap<String, String>,
     rule: ScoreRule,
 ) -> Vec<ScoreRow> {
@@ -135,7 +132,7 @@ fn rows_by(
         .into_iter()
         .map(|(k, items)| {
             let name = names.get(k).map_or(k, String::as_str);
-            let n = concluded.map(|m| m.get(k).copied().unwrap_or(0));
+            let n = concluded.map(|m| m.get(k).copied().unwrap_or_default());
             row(k, name, &items, n, rule)
         })
         .collect();
@@ -148,13 +145,22 @@ fn rows_by(
     rows
 }
 
+/// A group's cases concluded in the period, and how many of them were rated.
+#[derive(Debug, Clone, Copy, Default)]
+struct Concluded {
+    count: usize,
+    rated: usize,
+}
+
 fn sum_by(
     counts: &[ConcludedCount],
     key: impl Fn(&ConcludedCount) -> &str,
-) -> HashMap<String, usize> {
-    let mut m = HashMap::new();
+) -> HashMap<String, Concluded> {
+    let mut m: HashMap<String, Concluded> = HashMap::new();
     for c in counts {
-        *m.entry(key(c).to_owned()).or_insert(0) += usize::try_from(c.count).unwrap_or(0);
+        let e = m.entry(key(c).to_owned()).or_default();
+        e.count += usize::try_from(c.count).unwrap_or(0);
+        e.rated += usize::try_from(c.rated).unwrap_or(0);
     }
     m
 }
@@ -200,10 +206,9 @@ impl Services {
             names.insert(m.matter.code.as_str().to_owned(), m.matter.name);
         }
         let all: Vec<&Counted<'_>> = counted.iter().collect();
-        let total = concluded
-            .iter()
-            .map(|c| usize::try_from(c.count).unwrap_or(0))
-            .sum();
+        let total = sum_by(&concluded, |_| "county")
+            .remove("county")
+            .unwrap_or_default();
         Ok(Scoreboard {
             from,
             to,

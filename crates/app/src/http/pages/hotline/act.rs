@@ -111,3 +111,51 @@ pub async fn submit(
         Err(e) => ticket_error_page(&e),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> FormData {
+        FormData::new(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn forms_become_ticket_actions() {
+        let a = action_from_form(&form(&[
+            ("action", "dispatch"),
+            ("lead_unit", "rsj"),
+            ("co_units", "rsj"),
+            ("co_units", "scjg"),
+        ]));
+        assert_eq!(
+            a,
+            Ok(TicketAction::Dispatch {
+                lead_unit: "rsj".into(),
+                co_units: vec!["scjg".into()],
+            }),
+            "the lead unit is not also a co-unit"
+        );
+        assert_eq!(
+            action_from_form(&form(&[("action", "request_extension"), ("days", "0")])),
+            Err("延期天数须为 1–30 个工作日".into())
+        );
+        assert!(
+            action_from_form(&form(&[("action", "call_back"), ("satisfaction", "满意")])).is_err()
+        );
+        assert!(action_from_form(&form(&[("action", "merge"), ("ticket", "x")])).is_err());
+        assert!(action_from_form(&form(&[("action", "delete")])).is_err());
+        assert_eq!(
+            action_from_form(&form(&[
+                ("action", "decide_extension"),
+                ("approve", "false")
+            ])),
+            Ok(TicketAction::DecideExtension { approve: false })
+        );
+    }
+}

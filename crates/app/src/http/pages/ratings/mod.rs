@@ -2,8 +2,10 @@
 //! (`/rate/{token}`), the printable 办结通知书 with that QR code, the
 //! responsible unit's rectification inbox and order page
 //! (`/rectifications`), and the supervisor's scores, rates and orders
-//! (`/supervise/evaluation`).
+//! (`/supervise/evaluation`), and the window's rating device for visits
+//! (`/window/ratings`).
 
+mod device;
 mod notice;
 mod orders;
 mod rate;
@@ -33,6 +35,12 @@ pub fn routes() -> Vec<Route> {
         (Method::GET, "/rectifications/{id}", get(orders::page)),
         (Method::POST, "/rectifications/{id}/act", post(orders::act)),
         (Method::GET, "/supervise/evaluation", get(scores::page)),
+        (Method::GET, "/window/ratings", get(device::list)),
+        (
+            Method::POST,
+            "/window/ratings/{visit}",
+            post(device::submit),
+        ),
     ]
 }
 

@@ -38,6 +38,8 @@ pub struct OrderRow {
     pub state: &'static str,
     /// Closed.
     pub closed: bool,
+    /// How it ended, in Chinese (empty while open).
+    pub outcome: &'static str,
     /// 超期.
     pub overdue: bool,
     /// Responsible unit's name.
@@ -76,6 +78,7 @@ impl OrderRow {
             version: v.record.version,
             state: o.state.label_zh(),
             closed: o.outcome.is_some(),
+            outcome: o.outcome.map_or("", |x| x.label_zh()),
             overdue: v.overdue,
             unit: names.unit(&o.unit),
             opened_on: o.opened_on.to_string(),

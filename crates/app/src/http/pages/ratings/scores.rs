@@ -81,6 +81,8 @@ struct ScoresPage {
     county: Vec<Shown>,
     tables: Vec<(&'static str, Vec<Shown>)>,
     open_orders: Vec<OrderRow>,
+    /// Callbacks made in the period, newest first: (day, order row, what was said, satisfied).
+    callbacks: Vec<(String, OrderRow, String, bool)>,
 }
 
 fn parse_day(s: &str) -> Option<NaiveDate> {
@@ -114,7 +116,7 @@ pub async fn page(
     }
     let loaded = async {
         let board = s.scoreboard(from, to).await?;
-        let orders = s.rectifications_for(&user.access(), true).await?;
+        let orders = s.rectifications_for(&user.access(), false).await?;
         let names = Names::load(s).await?;
         Ok::<_, ServiceError>((board, orders, names))
     };
@@ -123,6 +125,21 @@ pub async fn page(
         Err(e) => return failure(&e, "未找到"),
     };
     orders.sort_by_key(|o| (!o.overdue, o.record.order.deadline));
+    let mut callbacks: Vec<_> = orders
+        .iter()
+        .filter_map(|o| {
+            let cb = o.record.order.callback.as_ref()?;
+            (from <= cb.on && cb.on <= to).then(|| {
+                (
+                    cb.on.to_string(),
+                    OrderRow::of(o, &names),
+                    cb.applicant_said.clone(),
+                    cb.satisfied,
+                )
+            })
+        })
+        .collect();
+    callbacks.sort_by(|a, b| b.0.cmp(&a.0));
     let table = |rows: &[ScoreRow]| rows.iter().map(Shown::of).collect::<Vec<_>>();
     render(&ScoresPage {
         chrome: Chrome::for_user(&user),
@@ -138,6 +155,11 @@ pub async fn page(
             ("工作人员", table(&board.staff)),
             ("事项", table(&board.matters)),
         ],
-        open_orders: orders.iter().map(|o| OrderRow::of(o, &names)).collect(),
+        open_orders: orders
+            .iter()
+            .filter(|o| o.record.order.outcome.is_none())
+            .map(|o| OrderRow::of(o, &names))
+            .collect(),
+        callbacks,
     })
 }
