@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
-use domain::catalog::search::SearchIndex;
 use domain::catalog::{Category, Matter, MatterCode};
 use serde::{Deserialize, Serialize};
 use store::MatterVersion;
@@ -145,23 +144,20 @@ pub async fn search(
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> Result<Json<Vec<SearchHit>>, AppError> {
     let limit = q.limit.unwrap_or(10).clamp(1, 50);
-    let versions = state.services.store.matters().await?;
-    // Indexing cuts Chinese text into words: CPU work kept off the async workers.
-    let hits = tokio::task::spawn_blocking(move || {
-        let matters: Vec<Matter> = versions.iter().map(|v| v.matter.clone()).collect();
-        let hits = SearchIndex::build(&matters).search(&q.q, limit);
-        hits.into_iter()
-            .filter_map(|h| {
-                let v = versions.iter().find(|v| v.matter.code == h.code)?;
-                Some(SearchHit {
-                    score: h.score,
-                    matter: MatterSummary::of(v),
-                })
+    // The same cached index the catalog pages use, rebuilt only when the
+    // catalog changes.
+    let catalog = state.services.catalog_snapshot().await?;
+    let hits = catalog
+        .search(&q.q, limit)
+        .into_iter()
+        .filter_map(|h| {
+            let v = catalog.versions.iter().find(|v| v.matter.code == h.code)?;
+            Some(SearchHit {
+                score: h.score,
+                matter: MatterSummary::of(v),
             })
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(|e| AppError::internal(&e))?;
+        })
+        .collect();
     Ok(Json(hits))
 }
 
