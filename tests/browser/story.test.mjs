@@ -1,10 +1,12 @@
 // The whole story in a real browser, each person in their own browser:
 // a citizen applies online leaving out a non-core material; the window clerk
 // accepts it with 容缺; the citizen uploads the missing material; the
-// department head reviews and decides; the citizen sees the result.
+// department head reviews and decides; the citizen sees the result; the
+// 办结通知书's QR link lets the citizen rate on a phone, and a 差评 reaches
+// the unit as a rectification order.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launchBrowser, PHONE, DESKTOP, shot } from './support.mjs';
+import { startServer, launchBrowser, PHONE, DESKTOP, shot, overflowsSideways } from './support.mjs';
 
 const MATTER = 'QX-SCJG-007'; // 食品经营许可: 容缺 allowed, one review step by 市场监管局
 const PASSWORD = 'onewindow-demo';
@@ -111,6 +113,8 @@ test('a citizen applies online, the window accepts with 容缺, the citizen supp
   await head.getByRole('button', { name: '出证' }).click();
   await head.getByText(/已办结|已出证/).first().waitFor();
   await shot(head, 'story-6-issued');
+  const caseId = head.url().match(/\/cases\/(\d+)/)?.[1];
+  assert.ok(caseId, `the head is on the case page (${head.url()})`);
 
   // 5. The citizen sees the result.
   await citizen.goto(`${server.base}/mine`);
@@ -120,4 +124,39 @@ test('a citizen applies online, the window accepts with 容缺, the citizen supp
   assert.match(text, /已办结|已出证/, 'the citizen sees the case concluded');
   assert.match(text, /JY13706860000001/, 'and the certificate number');
   await shot(citizen, 'story-7-result');
+
+  // 6. The clerk prints the 办结通知书; its QR code carries the rating link.
+  await clerk.goto(`${server.base}/cases/${caseId}/notice/conclusion`);
+  await clerk.getByRole('heading', { name: '办结通知书' }).first().waitFor();
+  assert.equal(await clerk.locator('svg').count() > 0, true, 'the notice carries a QR code');
+  const link = (await clerk.locator('body').innerText()).match(/https?:\/\/\S+\/rate\/[0-9a-f]{64}/)?.[0];
+  assert.ok(link, 'the notice prints the rating link');
+  await shot(clerk, 'story-8-conclusion-notice');
+
+  // 7. The citizen scans it with a phone (no sign-in) and gives a 差评 with a reason.
+  const phone = await (await browser.newContext(PHONE)).newPage();
+  await phone.goto(link);
+  await phone.getByRole('heading', { name: /好差评/ }).waitFor();
+  assert.equal(await overflowsSideways(phone), false, 'the rating page fits the phone');
+  await phone.getByLabel('不满意', { exact: true }).check();
+  await phone.locator('input[name=reasons]').first().check();
+  await shot(phone, 'story-9-rating');
+  await phone.getByRole('button', { name: '提交评价' }).click();
+  await phone.waitForLoadState('networkidle');
+  const thanks = await phone.locator('body').innerText();
+  assert.match(thanks, /感谢您的评价/, 'the rating is taken');
+  assert.match(thanks, /转交承办单位整改/, 'a 差评 goes to the unit to put right');
+  await shot(phone, 'story-10-rated');
+
+  // 8. The responsible unit finds the rectification order in its inbox.
+  await head.goto(`${server.base}/rectifications`);
+  const orders = await head.locator('tr', { hasText: '食品经营许可' }).filter({ hasText: '待核实' })
+    .getByRole('link').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  let found = false;
+  for (const href of orders) {
+    await head.goto(`${server.base}${href}`);
+    if (await head.locator(`a[href="/cases/${caseId}"]`).count() > 0) { found = true; break; }
+  }
+  assert.ok(found, `an order 待核实 for case ${caseId} is in 市场监管局's list (${orders})`);
+  await shot(head, 'story-11-rectification');
 });

@@ -70,5 +70,8 @@ export async function shot(page, name) {
 
 /** True when the page is wider than the viewport (it would scroll sideways on a phone). */
 export async function overflowsSideways(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  // Compared with the device's width, not window.innerWidth: on a phone the
+  // layout viewport widens to fit content that overflows.
+  const { width } = page.viewportSize();
+  return page.evaluate((w) => document.documentElement.scrollWidth > w + 1, width);
 }
