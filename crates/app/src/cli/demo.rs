@@ -82,6 +82,18 @@ pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
         "在办办件：正常 {}，预警 {}，超期 {}，暂停计时 {}",
         counts.normal, counts.warning, counts.overdue, counts.paused
     );
+    let ever = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or_default();
+    let ratings = store.ratings(ever(2000), ever(2100)).await?;
+    let orders = store
+        .rectifications(&store::RectificationFilter::default())
+        .await?;
+    let tickets = store.list_tickets(&store::TicketFilter::default()).await?;
+    println!(
+        "好差评 {} 条（整改单 {} 张），12345 热线工单 {} 件",
+        ratings.len(),
+        orders.len(),
+        tickets.len()
+    );
     let years = cal.years();
     if let (Some(first), Some(last)) = (years.first(), years.last()) {
         println!("工作日历：已载入 {first}–{last} 年的法定节假日安排");
