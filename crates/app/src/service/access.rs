@@ -227,8 +227,7 @@ impl Services {
             return Err(forbidden("该操作由系统每日自动执行"));
         }
         let matter = self
-            .store
-            .matter(&case.matter, Some(case.matter_version))
+            .matter_version(&case.matter, case.matter_version)
             .await?;
         let cal = self.calendar();
         case.apply(

@@ -35,6 +35,9 @@ use store::{Actor, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, Ne
 /// Shorthand for service results.
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
 
+/// Published matter versions by (code, version).
+type VersionCache = std::collections::HashMap<(String, u32), Arc<store::MatterVersion>>;
+
 /// Everything an operation needs: the store, the calendar in force, the
 /// county's warning rule and the clock (fixed in tests).
 #[derive(Clone)]
@@ -53,6 +56,9 @@ pub struct Services {
     /// 好差评 rules: rating window, rectification limit, score prior.
     pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
+    /// Published matter versions already read: they never change (the
+    /// store refuses to alter one), so each is read once per process.
+    versions: Arc<std::sync::RwLock<VersionCache>>,
     /// Hotline ticket limits per type and urgency (config `hotline`).
     pub ticket_limits: domain::hotline::TicketLimits,
 }
@@ -182,6 +188,7 @@ impl Services {
             data_dir: PathBuf::from("data"),
             evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
+            versions: Arc::default(),
             ticket_limits: domain::hotline::TicketLimits::default(),
         })
     }
@@ -334,6 +341,29 @@ impl Services {
         Ok((self.view(record, None), created))
     }
 
+    /// A published version of a matter, from the process's cache after the
+    /// first read (published versions are immutable).
+    pub async fn matter_version(
+        &self,
+        code: &domain::catalog::MatterCode,
+        version: u32,
+    ) -> Result<Arc<store::MatterVersion>> {
+        let key = (code.as_str().to_owned(), version);
+        let cached = match self.versions.read() {
+            Ok(m) => m.get(&key).cloned(),
+            Err(p) => p.into_inner().get(&key).cloned(),
+        };
+        if let Some(v) = cached {
+            return Ok(v);
+        }
+        let v = Arc::new(self.store.matter(code, Some(version)).await?);
+        match self.versions.write() {
+            Ok(mut m) => m.insert(key, v.clone()),
+            Err(p) => p.into_inner().insert(key, v.clone()),
+        };
+        Ok(v)
+    }
+
     /// Applies an action to a case. With `expected_version`, a case changed
     /// since that version is a conflict; without it, the version read now is used.
     #[tracing::instrument(skip(self, action), fields(actor = %actor.username, action = action.name()))]
@@ -352,8 +382,7 @@ impl Services {
             ))));
         }
         let matter = self
-            .store
-            .matter(&current.case.matter, Some(current.case.matter_version))
+            .matter_version(&current.case.matter, current.case.matter_version)
             .await?;
         let today = self.today();
         let cal = self.calendar();
