@@ -240,9 +240,27 @@ pub fn describe(e: &ServiceError) -> (StatusCode, String) {
     }
 }
 
+/// A refusal as (status, Chinese message), with `missing` as the answer for
+/// anything not found: a record outside the user's scope reads the same.
+pub fn refusal(e: &ServiceError, missing: &str) -> (StatusCode, String) {
+    match e {
+        ServiceError::Store(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, missing.to_owned()),
+        other => describe(other),
+    }
+}
+
+/// The error page for a failed service call whose missing record reads as
+/// `missing`.
+pub fn refusal_page(e: &ServiceError, missing: &str) -> Response {
+    titled_error_page(refusal(e, missing))
+}
+
 /// A whole error page for a failed service call.
 pub fn service_error_page(e: &ServiceError) -> Response {
-    let (status, message) = describe(e);
+    titled_error_page(describe(e))
+}
+
+fn titled_error_page((status, message): (StatusCode, String)) -> Response {
     let title = match status {
         StatusCode::NOT_FOUND => "未找到",
         StatusCode::INTERNAL_SERVER_ERROR => "出错了",

@@ -17,10 +17,8 @@ use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
 use domain::unit::Role;
-use store::StoreError;
 
-use super::case_page::rows::describe;
-use super::error_page;
+use super::case_page::rows::{refusal, refusal_page};
 use crate::http::api::Route;
 use crate::service::ServiceError;
 
@@ -45,26 +43,17 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
+/// What a missing ticket, or one out of scope, reads as.
+const TICKET_MISSING: &str = "工单不存在或不在您的办理范围内";
+
 /// A refusal as (status, Chinese message); a ticket out of scope reads as missing.
 pub fn ticket_refusal(e: &ServiceError) -> (StatusCode, String) {
-    match e {
-        ServiceError::Store(StoreError::NotFound(_)) => (
-            StatusCode::NOT_FOUND,
-            "工单不存在或不在您的办理范围内".into(),
-        ),
-        other => describe(other),
-    }
+    refusal(e, TICKET_MISSING)
 }
 
 /// The error page for a refusal.
 pub fn ticket_error_page(e: &ServiceError) -> Response {
-    let (status, message) = ticket_refusal(e);
-    let title = match status {
-        StatusCode::NOT_FOUND => "未找到",
-        StatusCode::INTERNAL_SERVER_ERROR => "出错了",
-        _ => "无法完成",
-    };
-    error_page(status, title, &message)
+    refusal_page(e, TICKET_MISSING)
 }
 
 /// "正常" etc. with its badge class.

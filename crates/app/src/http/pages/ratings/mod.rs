@@ -11,13 +11,11 @@ mod orders;
 mod rate;
 mod scores;
 
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
-use store::StoreError;
 
-use super::case_page::rows::describe;
-use super::error_page;
+use super::case_page::rows::refusal_page;
 use crate::http::api::Route;
 use crate::service::ServiceError;
 
@@ -47,16 +45,7 @@ pub fn routes() -> Vec<Route> {
 /// The Chinese error page for a failed 好差评 call; an order or link that
 /// does not exist or is not the user's is one and the same 404.
 pub fn failure(e: &ServiceError, missing: &str) -> Response {
-    if let ServiceError::Store(StoreError::NotFound(_)) = e {
-        return error_page(StatusCode::NOT_FOUND, "未找到", missing);
-    }
-    let (status, message) = describe(e);
-    let title = if status == StatusCode::INTERNAL_SERVER_ERROR {
-        "出错了"
-    } else {
-        "无法完成"
-    };
-    error_page(status, title, &message)
+    refusal_page(e, missing)
 }
 
 /// A rate as a percentage for a page, or “—” when it has no denominator.
