@@ -75,44 +75,35 @@ fn public_routes() -> Vec<api::Route> {
 /// Every route served, as (method, path) with paths written as the OpenAPI
 /// document writes them; one list for the router and the docs check.
 pub fn route_list() -> Vec<(Method, &'static str)> {
-    public_routes()
+    let mut all = public_routes();
+    all.extend(api::routes());
+    paths(all)
+}
+
+/// A router serving a list of routes (one path may appear once per method).
+fn mount(routes: Vec<api::Route>) -> Router<AppState> {
+    routes
         .into_iter()
-        .chain(api::routes())
-        .map(|(m, p, _)| (m, p))
-        .collect()
+        .fold(Router::new(), |r, (_, path, handler)| {
+            r.route(path, handler)
+        })
+}
+
+/// The (method, path) pairs of a list of routes, for the checks that walk them.
+pub fn paths(routes: Vec<api::Route>) -> Vec<(Method, &'static str)> {
+    routes.into_iter().map(|(m, p, _)| (m, p)).collect()
 }
 
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let protected = api::routes()
-        .into_iter()
-        .fold(Router::new(), |r, (_, path, handler)| {
-            r.route(path, handler)
-        })
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_user,
-        ));
-    public_routes()
-        .into_iter()
-        .fold(Router::new(), |r, (_, path, handler)| {
-            r.route(path, handler)
-        })
+    let protected = mount(api::routes()).route_layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::require_user,
+    ));
+    mount(public_routes())
         .merge(protected)
-        .merge(
-            pages::routes()
-                .into_iter()
-                .fold(Router::new(), |r, (_, path, handler)| {
-                    r.route(path, handler)
-                }),
-        )
-        .merge(
-            open311::routes()
-                .into_iter()
-                .fold(Router::new(), |r, (_, path, handler)| {
-                    r.route(path, handler)
-                }),
-        )
+        .merge(mount(pages::routes()))
+        .merge(mount(open311::routes()))
         .route("/static/{*path}", get(assets::file))
         .fallback(error::no_route)
         .method_not_allowed_fallback(error::method_not_allowed)

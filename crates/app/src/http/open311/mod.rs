@@ -72,7 +72,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Every Open311 route as (method, path).
 pub fn route_list() -> Vec<(Method, &'static str)> {
-    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+    crate::http::paths(routes())
 }
 
 /// One GeoReport error.

@@ -195,5 +195,5 @@ pub fn routes() -> Vec<Route> {
 
 /// Every page route as (method, path).
 pub fn route_list() -> Vec<(Method, &'static str)> {
-    routes().into_iter().map(|(m, p, _)| (m, p)).collect()
+    crate::http::paths(routes())
 }
