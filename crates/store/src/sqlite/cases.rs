@@ -170,14 +170,37 @@ fn set_holders(
     id: i64,
     case: &Case,
     deadline: Option<NaiveDate>,
+    created: bool,
 ) -> Result<()> {
-    exec(tx, "DELETE FROM case_holders WHERE case_id = ?1", [id])?;
-    for unit in case.holders() {
-        exec(
-            tx,
-            "INSERT INTO case_holders (case_id, unit, deadline) VALUES (?1, ?2, ?3)",
-            params![id, unit, deadline],
+    let holders = case.holders();
+    // Most steps leave the holders as they were (same units, same deadline):
+    // then nothing is written. A new case has none to compare with.
+    let unchanged = !created && {
+        let mut st = tx.prepare_cached(
+            "SELECT unit, deadline FROM case_holders WHERE case_id = ?1 ORDER BY unit",
         )?;
+        let stored = st
+            .query_map([id], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, Option<NaiveDate>>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        stored.len() == holders.len()
+            && stored
+                .iter()
+                .zip(&holders)
+                .all(|((unit, d), h)| unit == h && *d == deadline)
+    };
+    if !unchanged {
+        if !created {
+            exec(tx, "DELETE FROM case_holders WHERE case_id = ?1", [id])?;
+        }
+        for unit in &holders {
+            exec(
+                tx,
+                "INSERT INTO case_holders (case_id, unit, deadline) VALUES (?1, ?2, ?3)",
+                params![id, unit, deadline],
+            )?;
+        }
     }
     // The units with a part in the case, for Scope::Department.
     for unit in std::iter::once(&case.unit).chain(case.steps.iter().map(|s| &s.unit)) {
@@ -255,7 +278,7 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
         at: new.at,
     };
     add_event(tx, id, &row)?;
-    set_holders(tx, id, case, k.deadline)?;
+    set_holders(tx, id, case, k.deadline, true)?;
     if let Some(key) = &new.idempotency_key {
         exec(
             tx,
@@ -280,16 +303,58 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
         &entry(&new.actor, "case", &receipt, "open", None, Some(body)),
         new.at,
     )?;
-    Ok((load_case(tx, id)?, true))
+    // The row as just written, without reading it back.
+    let record = CaseRecord {
+        id,
+        receipt_no: receipt,
+        version: 1,
+        intake_unit: new.intake_unit.clone(),
+        applicant_user: new.applicant_user.clone(),
+        clock: *k,
+        case: case.clone(),
+        created_at: new.at,
+        updated_at: new.at,
+    };
+    Ok((record, true))
+}
+
+/// The stored row of a case as an update needs it: its version, state and
+/// the columns the returned record carries, and its body as stored (the
+/// audit record's `before`), read without parsing the body.
+struct Stored {
+    version: i64,
+    state: String,
+    receipt_no: String,
+    intake_unit: String,
+    applicant_user: Option<String>,
+    body: String,
+    created_at: DateTime<Utc>,
 }
 
 /// Applies a computed change inside `tx`, refusing it if the case moved on.
 pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
-    let before = load_case(tx, u.id)?;
-    if before.version != u.expected_version {
+    let stored = tx
+        .prepare_cached(
+            "SELECT version, state, receipt_no, intake_unit, applicant_user, body, created_at
+             FROM cases WHERE id = ?1",
+        )?
+        .query_row([u.id], |r| {
+            Ok(Stored {
+                version: r.get(0)?,
+                state: r.get(1)?,
+                receipt_no: r.get(2)?,
+                intake_unit: r.get(3)?,
+                applicant_user: r.get(4)?,
+                body: r.get(5)?,
+                created_at: r.get(6)?,
+            })
+        })
+        .optional()?
+        .ok_or_else(|| StoreError::NotFound(format!("办件 {}", u.id)))?;
+    if stored.version != u.expected_version {
         return Err(StoreError::Conflict(format!(
             "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
-            before.version, u.expected_version
+            stored.version, u.expected_version
         )));
     }
     let case = &u.case;
@@ -314,14 +379,14 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
-        from: Some(before.case.state.as_str()),
+        from: Some(&stored.state),
         to: case.state.as_str(),
         effects: &u.effects,
         actor: &u.actor,
         at: u.at,
     };
     add_event(tx, u.id, &row)?;
-    set_holders(tx, u.id, case, k.deadline)?;
+    set_holders(tx, u.id, case, k.deadline, false)?;
     for e in &u.effects {
         if let Effect::BrokenCommitment { materials, due } = e {
             exec(
@@ -337,20 +402,30 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
             )?;
         }
     }
-    let before_body = serde_json::to_string(&before.case).map_err(json_err)?;
     append_audit(
         tx,
         &entry(
             &u.actor,
             "case",
-            &before.receipt_no,
+            &stored.receipt_no,
             &u.action,
-            Some(before_body),
+            Some(stored.body),
             Some(body),
         ),
         u.at,
     )?;
-    load_case(tx, u.id)
+    // The row as just written, without reading it back.
+    Ok(CaseRecord {
+        id: u.id,
+        receipt_no: stored.receipt_no,
+        version: stored.version + 1,
+        intake_unit: stored.intake_unit,
+        applicant_user: stored.applicant_user,
+        clock: *k,
+        case: case.clone(),
+        created_at: stored.created_at,
+        updated_at: u.at,
+    })
 }
 
 pub(super) fn events(c: &Connection, id: i64) -> Result<Vec<CaseEvent>> {

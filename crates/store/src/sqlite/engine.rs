@@ -141,26 +141,41 @@ fn run_writer(mut conn: Connection, queue: &Receiver<Job>) {
     }
 }
 
-/// Runs each job in its own savepoint, then commits the lot.
+/// Runs each job in its own savepoint, then commits the lot. A job alone
+/// needs no savepoint: if it fails, its whole transaction is rolled back.
 fn commit_group(
     tx: Transaction<'_>,
-    group: Vec<Job>,
+    mut group: Vec<Job>,
 ) -> (Vec<Completion>, std::result::Result<(), StoreError>) {
+    if group.len() == 1 {
+        let job = group.remove(0);
+        let (ok, completion) = job(&tx);
+        let end = if ok {
+            tx.commit().map_err(StoreError::from)
+        } else {
+            // The job's own error is what its caller hears.
+            tx.rollback().map_err(StoreError::from)
+        };
+        if let Err(e) = &end {
+            tracing::error!(error = %e, "a write's commit or rollback failed");
+        }
+        return (vec![completion], end);
+    }
     let mut completions = Vec::with_capacity(group.len());
     for job in group {
-        if let Err(e) = tx.execute_batch("SAVEPOINT job") {
+        if let Err(e) = run_cached(&tx, "SAVEPOINT job") {
             // Not run at all: its caller is answered with an error when the job is dropped.
             tracing::error!(error = %e, "cannot open a job's savepoint");
             drop(job);
             continue;
         }
         let (ok, completion) = job(&tx);
-        let undo = if ok {
-            "RELEASE job"
+        let closed = if ok {
+            run_cached(&tx, "RELEASE job")
         } else {
-            "ROLLBACK TO job; RELEASE job"
+            run_cached(&tx, "ROLLBACK TO job").and_then(|()| run_cached(&tx, "RELEASE job"))
         };
-        if let Err(e) = tx.execute_batch(undo) {
+        if let Err(e) = closed {
             tracing::error!(error = %e, "cannot close a job's savepoint");
         }
         completions.push(completion);
@@ -170,6 +185,12 @@ fn commit_group(
         tracing::error!(error = %e, jobs = completions.len(), "group commit failed");
     }
     (completions, commit)
+}
+
+/// Runs a statement without results from the connection's statement cache
+/// (the savepoint statements run for every job of a group).
+fn run_cached(tx: &Transaction<'_>, sql: &str) -> rusqlite::Result<()> {
+    tx.prepare_cached(sql)?.execute([]).map(|_| ())
 }
 
 /// A group whose transaction could not begin: no job runs; dropping each
