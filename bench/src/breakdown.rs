@@ -34,11 +34,10 @@ async fn act(
     p: &mut Parts,
 ) -> anyhow::Result<()> {
     let t = Instant::now();
-    let current = p.time(0, t, svc.store.case(id).await?);
+    let current = p.time(0, t, svc.store.case_for_change(id).await?);
     let t = Instant::now();
     let matter = svc
-        .store
-        .matter(&current.case.matter, Some(current.case.matter_version))
+        .matter_version(&current.case.matter, current.case.matter_version)
         .await?;
     p.time(1, t, ());
     let t = Instant::now();

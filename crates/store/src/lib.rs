@@ -151,6 +151,14 @@ pub trait Store: Send + Sync {
     async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
     /// One case by id.
     async fn case(&self, id: i64) -> Result<CaseRecord>;
+    /// One case by id, to compute a change from: may be a copy the process
+    /// kept from its own last write of the case, which can be older than the
+    /// database (another process changed it); the version check of
+    /// `update_case` then refuses the change as a conflict and drops the copy.
+    /// Pages and lists read `case`.
+    async fn case_for_change(&self, id: i64) -> Result<CaseRecord> {
+        self.case(id).await
+    }
     /// One case by its receipt number.
     async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
     /// A case's timeline, oldest first.

@@ -1717,3 +1717,46 @@ async fn a_forger_who_rehashes_the_chain_is_still_caught_by_the_head() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_change_computed_from_a_copy_another_process_outdated_is_refused_and_the_copy_dropped() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let m = matter(s, PARALLEL).await;
+        let opened = open(s, &m, 1, 2).await;
+        let accepted = s
+            .update_case(&change(&opened, accept(), day(2), &m, clerk(), at(2, 10)))
+            .await
+            .unwrap();
+        // What a write returns is what a read finds afterwards.
+        assert_eq!(s.case(opened.id).await.unwrap(), accepted, "{b}");
+        assert_eq!(s.case_for_change(opened.id).await.unwrap(), accepted, "{b}");
+
+        // Another process (`onewindow sweep`, a second server) changes the case.
+        let other = second_process(&db).await;
+        let theirs = act(&*other, opened.id, complete(0), 3, &m, reviewer("zjj")).await;
+        assert_eq!(theirs.version, 3, "{b}");
+
+        // This process may still hold its own last write; a change computed
+        // from it is refused and stores nothing …
+        let copy = s.case_for_change(opened.id).await.unwrap();
+        if b == "sqlite" {
+            assert_eq!(copy.version, 2, "SQLite keeps its own last write");
+        }
+        if copy.version == accepted.version {
+            let stale = change(&copy, complete(1), day(3), &m, reviewer("zjj"), at(3, 11));
+            assert!(
+                matches!(s.update_case(&stale).await, Err(StoreError::Conflict(_))),
+                "{b}: a change from an outdated copy is a conflict"
+            );
+            assert_eq!(
+                s.case(opened.id).await.unwrap(),
+                theirs,
+                "{b}: nothing stored"
+            );
+        }
+        // … and afterwards the case is read as the database has it.
+        assert_eq!(s.case_for_change(opened.id).await.unwrap(), theirs, "{b}");
+    }
+}

@@ -19,6 +19,7 @@ mod bulk;
 mod cases;
 mod engine;
 mod ratings;
+mod recent;
 mod tickets;
 
 mod embedded {
@@ -29,6 +30,7 @@ mod embedded {
 #[derive(Clone)]
 pub struct SqliteStore {
     engine: Arc<engine::Engine>,
+    recent: Arc<recent::Recent>,
 }
 
 impl From<rusqlite::Error> for StoreError {
@@ -67,7 +69,10 @@ impl SqliteStore {
         })
         .await
         .map_err(|e| StoreError::Backend(e.to_string()))??;
-        Ok(Self { engine })
+        Ok(Self {
+            engine,
+            recent: Arc::new(recent::Recent::new()),
+        })
     }
 
     /// Runs `f` on a reader connection on a blocking thread.
@@ -550,16 +555,35 @@ impl Store for SqliteStore {
 
     async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
         let new = new.clone();
-        self.write(move |tx| cases::create(tx, &new)).await
+        let (record, created) = self.write(move |tx| cases::create(tx, &new)).await?;
+        self.recent.put(&record);
+        Ok((record, created))
     }
 
     async fn update_case(&self, update: &crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        let id = update.id;
         let update = update.clone();
-        self.write(move |tx| cases::update(tx, &update)).await
+        match self.write(move |tx| cases::update(tx, &update)).await {
+            Ok(record) => {
+                self.recent.put(&record);
+                Ok(record)
+            }
+            Err(e) => {
+                self.recent.forget(id);
+                Err(e)
+            }
+        }
     }
 
     async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
         self.call(move |c| cases::load_case(c, id)).await
+    }
+
+    async fn case_for_change(&self, id: i64) -> Result<crate::CaseRecord> {
+        match self.recent.get(id) {
+            Some(record) => Ok(record),
+            None => self.case(id).await,
+        }
     }
 
     async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
