@@ -453,9 +453,10 @@ pub(super) async fn sla_counts(
     unit: Option<&str>,
 ) -> Result<SlaCounts> {
     // The tally of open cases' clocks (migration V9), kept by triggers on
-    // `cases`, has a row per unit and clock: summing it costs the same at
-    // a thousand open cases as at a million. '-infinity' stands for no
-    // clock. Two shapes, so that one unit reads its rows by the primary key.
+    // `cases`, has a row per unit and clock: summing it grows with the
+    // units and the days their open cases fall due, not with the cases.
+    // '-infinity' stands for no clock. Two shapes, so that one unit reads its
+    // rows by the primary key.
     let only_unit = if unit.is_some() {
         "WHERE c.unit = $2"
     } else {
