@@ -24,24 +24,30 @@ const BUDGET: std::time::Duration = std::time::Duration::from_secs(60);
 /// The queries as the store sends them (for the plans).
 const INBOX_SQL: &str =
     "SELECT c.id, c.body FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = {u}
-    ORDER BY h.deadline IS NULL, h.deadline, c.id LIMIT 50 OFFSET 0";
+    ORDER BY h.deadline, h.case_id LIMIT 50 OFFSET 0";
 /// SQLite's inbox picks the page from the holders rows before joining.
 const INBOX_SQL_SQLITE: &str = "SELECT c.id, c.body FROM (SELECT case_id, deadline FROM case_holders WHERE unit = {u}
     ORDER BY deadline IS NULL, deadline, case_id LIMIT 50 OFFSET 0) h JOIN cases c ON c.id = h.case_id
     ORDER BY h.deadline IS NULL, h.deadline, c.id";
-const WARNING_SQL: &str = "SELECT c.id, c.body FROM cases c WHERE c.deadline IS NOT NULL AND c.concluded_on IS NULL
-    AND c.deadline >= {t} AND c.warn_from <= {t} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 50 OFFSET 0";
-const OVERDUE_SQL: &str =
-    "SELECT c.id, c.body FROM cases c WHERE c.deadline IS NOT NULL AND c.concluded_on IS NULL
-    AND c.deadline < {t} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT 50 OFFSET 0";
+const WARNING_SQL: &str = "SELECT c.id, c.body FROM cases c WHERE c.concluded_on IS NULL
+    AND c.deadline >= {t} AND c.warn_from <= {t} ORDER BY c.deadline, c.id LIMIT 50 OFFSET 0";
+const OVERDUE_SQL: &str = "SELECT c.id, c.body FROM cases c WHERE c.concluded_on IS NULL
+    AND c.deadline < {t} ORDER BY c.deadline, c.id LIMIT 50 OFFSET 0";
+/// The counts sum the tally of open cases' clocks ({none} is its "no clock").
 const COUNTS_SQL: &str =
-    "SELECT COUNT(*), SUM(CASE WHEN c.state = 'suspended' THEN 1 ELSE 0 END) FROM cases c
-    WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL";
+    "SELECT SUM(CASE WHEN c.deadline IS NOT NULL AND c.warn_from > {t} THEN c.cases ELSE 0 END),
+    SUM(CASE WHEN c.deadline >= {t} AND c.warn_from <= {t} THEN c.cases ELSE 0 END),
+    SUM(CASE WHEN c.deadline < {t} THEN c.cases ELSE 0 END),
+    SUM(CASE WHEN c.suspended THEN c.cases ELSE 0 END)
+    FROM (SELECT unit, NULLIF(deadline, {none}) AS deadline, NULLIF(warn_from, {none}) AS warn_from,
+    suspended, cases FROM case_sla_tally) c";
 
 fn plans_sql(unit: &str, today: &str, sqlite: bool) -> Vec<(&'static str, String)> {
+    let none = if sqlite { "''" } else { "DATE '-infinity'" };
     let f = |s: &str| {
         s.replace("{u}", &format!("'{unit}'"))
             .replace("{t}", &format!("'{today}'"))
+            .replace("{none}", none)
     };
     vec![
         (
@@ -51,6 +57,10 @@ fn plans_sql(unit: &str, today: &str, sqlite: bool) -> Vec<(&'static str, String
         ("warning", f(WARNING_SQL)),
         ("overdue", f(OVERDUE_SQL)),
         ("sla_counts", f(COUNTS_SQL)),
+        (
+            "sla_counts_unit",
+            format!("{} WHERE c.unit = '{unit}'", f(COUNTS_SQL)),
+        ),
     ]
 }
 
@@ -131,12 +141,13 @@ fn sqlite_facts(path: &Path, today: &str) -> anyhow::Result<(String, Value)> {
             .collect::<Result<_, _>>()?;
         plans.insert(name.into(), json!(lines));
     }
-    let (open, holders): (i64, i64) = c.query_row(
-        "SELECT (SELECT COUNT(*) FROM cases WHERE concluded_on IS NULL), (SELECT COUNT(*) FROM case_holders WHERE unit = ?1)",
-        [&unit], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let (open, holders, tally): (i64, i64, i64) = c.query_row(
+        "SELECT (SELECT COUNT(*) FROM cases WHERE concluded_on IS NULL), (SELECT COUNT(*) FROM case_holders WHERE unit = ?1),
+            (SELECT COUNT(*) FROM case_sla_tally)",
+        [&unit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok((
         unit.clone(),
-        json!({ "busiest_unit": unit, "its_inbox": holders, "open_cases": open, "plans": plans }),
+        json!({ "busiest_unit": unit, "its_inbox": holders, "open_cases": open, "tally_rows": tally, "plans": plans }),
     ))
 }
 

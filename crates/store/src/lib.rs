@@ -437,14 +437,27 @@ pub fn receipt_number(submitted_on: NaiveDate, id: i64) -> String {
 }
 
 /// The SQL condition (the same on both backends) for an SLA status as of
-/// the day bound at placeholder `today`.
+/// the day bound at placeholder `today`: a case not concluded whose clock
+/// is running (see [`sla_clock_condition`]).
 pub(crate) fn sla_condition(sla: SlaStatus, today: &str) -> String {
-    let open = "c.deadline IS NOT NULL AND c.concluded_on IS NULL";
+    format!(
+        "c.concluded_on IS NULL AND {}",
+        sla_clock_condition(sla, today)
+    )
+}
+
+/// The SQL condition for an SLA status of a clock alone, from the columns
+/// `c.deadline` (NULL when no clock runs) and `c.warn_from`: the lists test
+/// it on cases, the counts on the tally of open cases' clocks.
+///
+/// A comparison with `c.deadline` is false when it is NULL, so 预警 and 超期
+/// do not repeat `c.deadline IS NOT NULL`: PostgreSQL would count that
+/// term's selectivity twice, expect a handful of rows, and sort every match
+/// instead of reading the first page from the open cases' index.
+pub(crate) fn sla_clock_condition(sla: SlaStatus, today: &str) -> String {
     match sla {
-        SlaStatus::Overdue => format!("{open} AND c.deadline < {today}"),
-        SlaStatus::Warning => {
-            format!("{open} AND c.deadline >= {today} AND c.warn_from <= {today}")
-        }
-        SlaStatus::Normal => format!("{open} AND c.warn_from > {today}"),
+        SlaStatus::Overdue => format!("c.deadline < {today}"),
+        SlaStatus::Warning => format!("c.deadline >= {today} AND c.warn_from <= {today}"),
+        SlaStatus::Normal => format!("c.deadline IS NOT NULL AND c.warn_from > {today}"),
     }
 }

@@ -1235,6 +1235,128 @@ async fn the_stored_sla_status_agrees_with_the_domain_clock_every_day() {
     }
 }
 
+/// The SLA counts as the lists see them: the cases each SLA filter lists,
+/// and the suspended cases, for one unit or all.
+async fn counted_by_lists(s: &dyn Store, d: u32, unit: Option<&str>) -> SlaCounts {
+    let listed = |status| CaseFilter {
+        sla: Some(status),
+        today: Some(day(d)),
+        unit: unit.map(str::to_owned),
+        ..filter()
+    };
+    let len = |v: Vec<i64>| i64::try_from(v.len()).unwrap();
+    SlaCounts {
+        normal: len(ids(s, listed(SlaStatus::Normal)).await),
+        warning: len(ids(s, listed(SlaStatus::Warning)).await),
+        overdue: len(ids(s, listed(SlaStatus::Overdue)).await),
+        paused: len(ids(
+            s,
+            CaseFilter {
+                state: Some(CaseState::Suspended),
+                unit: unit.map(str::to_owned),
+                ..filter()
+            },
+        )
+        .await),
+    }
+}
+
+#[tokio::test]
+async fn sla_counts_follow_every_kind_of_write_and_agree_with_the_lists() {
+    for db in testing::all().await {
+        let s = &*db.store;
+        let b = s.backend();
+        let m = matter(s, PARALLEL).await;
+        let single = matter(s, SINGLE).await;
+        let agree = |when: &'static str| async move {
+            for d in [2, 4, 6, 9, 30] {
+                for unit in [None, Some("zjj"), Some("scjg")] {
+                    assert_eq!(
+                        s.sla_counts(day(d), unit).await.unwrap(),
+                        counted_by_lists(s, d, unit).await,
+                        "{b}: {when}: the counts on 2026-03-{d:02} for {unit:?} are what the lists show"
+                    );
+                }
+            }
+        };
+        // Bulk: running, waiting, suspended and concluded cases at once.
+        let expert_review = Action::Suspend {
+            kind: SuspensionKind::ExpertReview,
+            reason: "组织专家评审管线路由".into(),
+        };
+        let issued = &[
+            accept(),
+            complete(0),
+            Action::Decide {
+                approve: true,
+                reason: String::new(),
+            },
+            Action::Issue {
+                result: CaseResult::Electronic {
+                    number: "91370686MA00000001".into(),
+                    licence: "电子营业执照".into(),
+                },
+            },
+        ];
+        let cases = [
+            run(window_case(&m, 1, 2), &[accept()], day(2), &m),
+            run(window_case(&m, 2, 3), &[accept()], day(3), &m),
+            window_case(&m, 3, 2),
+            run(
+                window_case(&m, 4, 2),
+                &[accept(), expert_review.clone()],
+                day(2),
+                &m,
+            ),
+            run(window_case(&single, 5, 2), issued, day(2), &single),
+            run(window_case(&single, 6, 2), &[accept()], day(2), &single),
+        ];
+        let batch = cases
+            .into_iter()
+            .map(|c| {
+                let k = clock_of(&c, day(3));
+                new_case(c, k, "zgb", at(3, 9))
+            })
+            .collect();
+        let loaded = s.bulk_load_cases(batch, &clerk(), at(3, 9)).await.unwrap();
+        agree("after a bulk load").await;
+        assert_ne!(
+            s.sla_counts(day(4), None).await.unwrap(),
+            SlaCounts::default(),
+            "{b}: the bulk-loaded cases are counted"
+        );
+
+        // One by one: create, accept, suspend, resume, conclude.
+        let created = open(s, &m, 7, 4).await.id;
+        act(s, created, accept(), 4, &m, clerk()).await;
+        agree("after a create and an accept").await;
+        act(s, loaded[2], accept(), 5, &m, clerk()).await;
+        act(s, loaded[0], expert_review, 5, &m, reviewer("zjj")).await;
+        agree("after a suspension").await;
+        act(s, loaded[3], Action::Resume, 6, &m, reviewer("zjj")).await;
+        agree("after a resumption").await;
+        let rec = s.case(loaded[5]).await.unwrap();
+        let mut rec = rec;
+        for a in issued.iter().skip(1) {
+            let u = change(
+                &rec,
+                a.clone(),
+                day(6),
+                &single,
+                reviewer("scjg"),
+                at(6, 10),
+            );
+            rec = s.update_case(&u).await.unwrap();
+        }
+        agree("after a case is concluded").await;
+        assert_eq!(
+            s.sla_counts(day(6), Some("scjg")).await.unwrap(),
+            SlaCounts::default(),
+            "{b}: scjg has nothing running once its case is issued"
+        );
+    }
+}
+
 // ───────────────────────────── 5. 容缺 ─────────────────────────────
 
 #[tokio::test]

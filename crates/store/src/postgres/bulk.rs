@@ -1,7 +1,9 @@
 //! Loading many cases at once on PostgreSQL: binary COPY into `cases`,
 //! `case_events`, `case_holders` and `case_units` in one transaction, with
 //! one audit record per batch. COPY is PostgreSQL's bulk path: no statement
-//! per row, no SQL parsing, rows streamed in its binary format.
+//! per row, no SQL parsing, rows streamed in its binary format. COPY fires
+//! the row triggers on `cases`, so the tally of open cases' clocks
+//! (`case_sla_tally`, read by the SLA counts) follows as on every other path.
 
 use super::PostgresStore;
 use super::cases::{append_audit, entry};

@@ -412,8 +412,12 @@ pub(super) async fn list(c: &impl GenericClient, f: &CaseFilter) -> Result<Vec<C
     } else {
         format!("WHERE {}", conds.join(" AND "))
     };
+    // Cases without a deadline come last, which is where PostgreSQL puts
+    // NULLs in ascending order: (deadline, id) is the order of the open
+    // cases' index `cases_open_by_deadline`, so a page of the 预警 or 超期
+    // list reads that page, not every match.
     let sql = format!(
-        "SELECT {COLUMNS} FROM cases c {filter} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT {lp} OFFSET {op}"
+        "SELECT {COLUMNS} FROM cases c {filter} ORDER BY c.deadline, c.id LIMIT {lp} OFFSET {op}"
     );
     query_cases(c, &sql, &args).await
 }
@@ -424,9 +428,12 @@ pub(super) async fn inbox(
     limit: u32,
     offset: u32,
 ) -> Result<Vec<CaseRecord>> {
+    // By deadline, cases without one last (PostgreSQL's ascending order puts
+    // NULLs last), then case id: the order of the index `case_holders_page`,
+    // so a page reads its own rows however many the unit holds.
     let sql = format!(
         "SELECT {COLUMNS} FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = $1
-         ORDER BY h.deadline IS NULL, h.deadline, c.id LIMIT $2 OFFSET $3"
+         ORDER BY h.deadline, h.case_id LIMIT $2 OFFSET $3"
     );
     query_cases(
         c,
@@ -445,23 +452,28 @@ pub(super) async fn sla_counts(
     today: NaiveDate,
     unit: Option<&str>,
 ) -> Result<SlaCounts> {
-    // Two shapes, so that each can read the partial index of open cases
-    // (`cases_open_unit`): `$2 IS NULL OR unit = $2` would defeat it.
+    // The tally of open cases' clocks (migration V9), kept by triggers on
+    // `cases`, has a row per unit and clock: summing it grows with the
+    // units and the days their open cases fall due, not with the cases.
+    // '-infinity' stands for no clock. Two shapes, so that one unit reads its
+    // rows by the primary key.
     let only_unit = if unit.is_some() {
-        "AND c.unit = $2"
+        "WHERE c.unit = $2"
     } else {
-        "AND $2::TEXT IS NULL"
+        "WHERE $2::TEXT IS NULL"
     };
     let sql = format!(
         "SELECT
-            COALESCE(SUM(CASE WHEN {n} THEN 1 ELSE 0 END), 0)::BIGINT,
-            COALESCE(SUM(CASE WHEN {w} THEN 1 ELSE 0 END), 0)::BIGINT,
-            COALESCE(SUM(CASE WHEN {o} THEN 1 ELSE 0 END), 0)::BIGINT,
-            COALESCE(SUM(CASE WHEN c.state = 'suspended' THEN 1 ELSE 0 END), 0)::BIGINT
-         FROM cases c WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL {only_unit}",
-        n = crate::sla_condition(SlaStatus::Normal, "$1"),
-        w = crate::sla_condition(SlaStatus::Warning, "$1"),
-        o = crate::sla_condition(SlaStatus::Overdue, "$1"),
+            COALESCE(SUM(CASE WHEN {n} THEN c.cases ELSE 0 END), 0)::BIGINT,
+            COALESCE(SUM(CASE WHEN {w} THEN c.cases ELSE 0 END), 0)::BIGINT,
+            COALESCE(SUM(CASE WHEN {o} THEN c.cases ELSE 0 END), 0)::BIGINT,
+            COALESCE(SUM(CASE WHEN c.suspended THEN c.cases ELSE 0 END), 0)::BIGINT
+         FROM (SELECT unit, NULLIF(deadline, '-infinity') AS deadline,
+                      NULLIF(warn_from, '-infinity') AS warn_from, suspended, cases
+               FROM case_sla_tally) c {only_unit}",
+        n = crate::sla_clock_condition(SlaStatus::Normal, "$1"),
+        w = crate::sla_clock_condition(SlaStatus::Warning, "$1"),
+        o = crate::sla_clock_condition(SlaStatus::Overdue, "$1"),
     );
     let r = c.query_one(&sql, &[&today, &unit]).await?;
     Ok(SlaCounts {

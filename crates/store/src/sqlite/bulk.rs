@@ -4,7 +4,9 @@
 //! Each case costs one row in `cases` and `case_events`, and a few in
 //! `case_holders` and `case_units`; rows are sent `ROWS` at a time through
 //! cached statements, which is what makes this path fast (one statement
-//! step per few hundred rows instead of one per row).
+//! step per few hundred rows instead of one per row). The tally of open
+//! cases' clocks (`case_sla_tally`, read by the SLA counts) follows from the
+//! triggers on `cases`, as on every other path.
 
 use super::SqliteStore;
 use super::cases::{append_audit, entry};

@@ -515,9 +515,18 @@ pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
     } else {
         format!("WHERE {}", conds.join(" AND "))
     };
-    let sql = format!(
-        "SELECT {COLUMNS} FROM cases c {filter} ORDER BY c.deadline IS NULL, c.deadline, c.id LIMIT {lp} OFFSET {op}"
-    );
+    // Cases without a deadline come last. When the filter leaves none of
+    // them the order is (deadline, id), which the open cases' index
+    // `cases_open_deadline` (deadline, then rowid = id) gives as it is read:
+    // a page of the 预警 or 超期 list reads that page, not every match.
+    let dated = f.sla.is_some() || f.deadline_from.is_some() || f.deadline_to.is_some();
+    let order = if dated {
+        "c.deadline, c.id"
+    } else {
+        "c.deadline IS NULL, c.deadline, c.id"
+    };
+    let sql =
+        format!("SELECT {COLUMNS} FROM cases c {filter} ORDER BY {order} LIMIT {lp} OFFSET {op}");
     query_cases(c, &sql, args)
 }
 
@@ -527,10 +536,10 @@ pub(super) fn inbox(
     limit: u32,
     offset: u32,
 ) -> Result<Vec<CaseRecord>> {
-    // The page is chosen from the holders rows alone, then joined to the
-    // cases: the `deadline IS NULL` sort key keeps SQLite from reading the
-    // (unit, deadline) index in order, and sorting every held case with its
-    // body to keep 20 cost milliseconds for a busy unit.
+    // The page is chosen from the holders rows alone, in the order of the
+    // index `case_holders_page` (unit, deadline IS NULL, deadline, case_id),
+    // which covers it: a page reads its own rows, however many the unit
+    // holds. Only those rows are then joined to the cases.
     let sql = format!(
         "SELECT {COLUMNS} FROM (SELECT case_id, deadline FROM case_holders WHERE unit = ?1
              ORDER BY deadline IS NULL, deadline, case_id LIMIT ?2 OFFSET ?3) h
@@ -553,32 +562,38 @@ pub(super) fn sla_counts(
     today: NaiveDate,
     unit: Option<&str>,
 ) -> Result<SlaCounts> {
-    // Two shapes, so that each reads the partial index of open cases
-    // (`cases_open_unit`): `?2 IS NULL OR unit = ?2` would defeat it.
+    // The tally of open cases' clocks (migration V9), kept by triggers on
+    // `cases`, has a row per unit and clock: summing it grows with the
+    // units and the days their open cases fall due, not with the cases.
+    // '' stands for no clock. Two shapes, so that one unit reads its
+    // rows by the primary key.
     let only_unit = if unit.is_some() {
-        "AND c.unit = ?2"
+        "WHERE c.unit = ?2"
     } else {
-        "AND ?2 IS NULL"
+        "WHERE ?2 IS NULL"
     };
     let sql = format!(
         "SELECT
-            COALESCE(SUM(CASE WHEN {n} THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN {w} THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN {o} THEN 1 ELSE 0 END), 0),
-            COALESCE(SUM(CASE WHEN c.state = 'suspended' THEN 1 ELSE 0 END), 0)
-         FROM cases c WHERE c.concluded_on IS NULL AND c.accepted_on IS NOT NULL {only_unit}",
-        n = crate::sla_condition(SlaStatus::Normal, "?1"),
-        w = crate::sla_condition(SlaStatus::Warning, "?1"),
-        o = crate::sla_condition(SlaStatus::Overdue, "?1"),
+            COALESCE(SUM(CASE WHEN {n} THEN c.cases ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN {w} THEN c.cases ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN {o} THEN c.cases ELSE 0 END), 0),
+            COALESCE(SUM(CASE WHEN c.suspended THEN c.cases ELSE 0 END), 0)
+         FROM (SELECT unit, NULLIF(deadline, '') AS deadline, NULLIF(warn_from, '') AS warn_from,
+                      suspended, cases FROM case_sla_tally) c {only_unit}",
+        n = crate::sla_clock_condition(SlaStatus::Normal, "?1"),
+        w = crate::sla_clock_condition(SlaStatus::Warning, "?1"),
+        o = crate::sla_clock_condition(SlaStatus::Overdue, "?1"),
     );
-    let counts = c.query_row(&sql, params![today, unit], |r| {
-        Ok(SlaCounts {
-            normal: r.get(0)?,
-            warning: r.get(1)?,
-            overdue: r.get(2)?,
-            paused: r.get(3)?,
-        })
-    })?;
+    let counts = c
+        .prepare_cached(&sql)?
+        .query_row(params![today, unit], |r| {
+            Ok(SlaCounts {
+                normal: r.get(0)?,
+                warning: r.get(1)?,
+                overdue: r.get(2)?,
+                paused: r.get(3)?,
+            })
+        })?;
     Ok(counts)
 }
 
