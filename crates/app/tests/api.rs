@@ -17,6 +17,8 @@ mod errors;
 mod lists;
 #[path = "api/ratings.rs"]
 mod ratings;
+#[path = "api/second_process.rs"]
+mod second_process;
 #[path = "api/story.rs"]
 mod story;
 #[path = "api/token.rs"]

@@ -375,33 +375,35 @@ impl Services {
         action: Action,
     ) -> Result<CaseView> {
         // The store may answer from its copy of the case as this process last
-        // wrote it; a copy older than the database is refused by the write's
-        // version check, so a differing version is re-read before it is judged.
-        let mut current = self.store.case_for_change(id).await?;
-        if expected_version.is_some_and(|v| v != current.version) {
-            current = self.store.case(id).await?;
+        // wrote it, which another process may since have changed: a refusal
+        // computed from that copy (a conflict, or the domain refusing a move
+        // the newer case allows) is not trusted until the case as stored,
+        // read afresh, refuses it too.
+        let copy = self.store.case_for_change(id).await?;
+        match self.apply(actor, copy, expected_version, &action).await {
+            Ok(view) => Ok(view),
+            Err(_) => {
+                let fresh = self.store.case(id).await?;
+                self.apply(actor, fresh, expected_version, &action).await
+            }
         }
+    }
+
+    /// Computes `action` on `current` and writes it, refused if the case has
+    /// moved on from `current.version` or from `expected_version`.
+    async fn apply(
+        &self,
+        actor: &Actor,
+        current: CaseRecord,
+        expected_version: Option<i64>,
+        action: &Action,
+    ) -> Result<CaseView> {
         if let Some(v) = expected_version.filter(|v| *v != current.version) {
             return Err(ServiceError::Store(store::StoreError::Conflict(format!(
                 "办件已被他人修改（当前版本 {}，提交的版本 {v}），请刷新后重试",
                 current.version
             ))));
         }
-        match self.apply(actor, current, &action).await {
-            // "The version read now": when the copy proved older, read again once.
-            Err(ServiceError::Store(store::StoreError::Conflict(_)))
-                if expected_version.is_none() =>
-            {
-                let fresh = self.store.case(id).await?;
-                self.apply(actor, fresh, &action).await
-            }
-            outcome => outcome,
-        }
-    }
-
-    /// Computes `action` on `current` and writes it, refused if the case has
-    /// moved on from `current.version`.
-    async fn apply(&self, actor: &Actor, current: CaseRecord, action: &Action) -> Result<CaseView> {
         let matter = self
             .matter_version(&current.case.matter, current.case.matter_version)
             .await?;
