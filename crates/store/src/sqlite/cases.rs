@@ -1,5 +1,6 @@
 //! Cases, their timeline, inboxes and the audit chain on SQLite.
 
+use super::engine::exec;
 use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use crate::cases::EventRow;
 use crate::{
@@ -13,13 +14,6 @@ use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_f
 
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("case JSON: {e}"))
-}
-
-/// Runs one statement from the connection's statement cache: the write path
-/// runs the same few statements on every step, and preparing them anew each
-/// time cost more than running them.
-fn exec<P: rusqlite::Params>(c: &Connection, sql: &str, params: P) -> rusqlite::Result<usize> {
-    c.prepare_cached(sql)?.execute(params)
 }
 
 /// Appends an audit record to the chain inside `tx`.

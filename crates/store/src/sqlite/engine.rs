@@ -163,7 +163,7 @@ fn commit_group(
     }
     let mut completions = Vec::with_capacity(group.len());
     for job in group {
-        if let Err(e) = run_cached(&tx, "SAVEPOINT job") {
+        if let Err(e) = exec(&tx, "SAVEPOINT job", []) {
             // Not run at all: its caller is answered with an error when the job is dropped.
             tracing::error!(error = %e, "cannot open a job's savepoint");
             drop(job);
@@ -171,9 +171,9 @@ fn commit_group(
         }
         let (ok, completion) = job(&tx);
         let closed = if ok {
-            run_cached(&tx, "RELEASE job")
+            exec(&tx, "RELEASE job", [])
         } else {
-            run_cached(&tx, "ROLLBACK TO job").and_then(|()| run_cached(&tx, "RELEASE job"))
+            exec(&tx, "ROLLBACK TO job", []).and_then(|_| exec(&tx, "RELEASE job", []))
         };
         if let Err(e) = closed {
             tracing::error!(error = %e, "cannot close a job's savepoint");
@@ -187,10 +187,15 @@ fn commit_group(
     (completions, commit)
 }
 
-/// Runs a statement without results from the connection's statement cache
-/// (the savepoint statements run for every job of a group).
-fn run_cached(tx: &Transaction<'_>, sql: &str) -> rusqlite::Result<()> {
-    tx.prepare_cached(sql)?.execute([]).map(|_| ())
+/// Runs one statement from the connection's statement cache: the write path
+/// runs the same few statements on every step (the savepoints on every job),
+/// and preparing them anew each time cost more than running them.
+pub(super) fn exec<P: rusqlite::Params>(
+    c: &Connection,
+    sql: &str,
+    params: P,
+) -> rusqlite::Result<usize> {
+    c.prepare_cached(sql)?.execute(params)
 }
 
 /// A group whose transaction could not begin: no job runs; dropping each
