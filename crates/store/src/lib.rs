@@ -115,6 +115,10 @@ pub trait Store: Send + Sync {
     async fn certificates(&self) -> Result<Vec<Certificate>>;
     /// The newest version of every matter, ordered by code.
     async fn matters(&self) -> Result<Vec<MatterVersion>>;
+    /// The code and newest version number of every published matter, ordered
+    /// by code, without reading the matters: since published versions never
+    /// change, this list tells whether the catalog changed.
+    async fn matter_heads(&self) -> Result<Vec<(String, u32)>>;
     /// One matter: its newest version, or the given one.
     async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion>;
     /// Every version of a matter, oldest first.

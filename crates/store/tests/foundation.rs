@@ -117,6 +117,23 @@ async fn fresh_database_gets_defaults_once() {
     }
 }
 
+/// The store's matter heads, checked against the code and version of each
+/// matter `matters()` returns (what the catalog cache relies on).
+async fn heads_agree_with_matters(s: &dyn store::Store, b: &str) -> Vec<(String, u32)> {
+    let mut heads = s.matter_heads().await.unwrap();
+    heads.sort();
+    let mut read: Vec<_> = s
+        .matters()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|v| (v.matter.code.as_str().to_owned(), v.version))
+        .collect();
+    read.sort();
+    assert_eq!(heads, read, "{b}");
+    heads
+}
+
 #[tokio::test]
 async fn editing_a_published_matter_makes_a_new_version() {
     for db in testing::all().await {
@@ -144,12 +161,17 @@ async fn editing_a_published_matter_makes_a_new_version() {
             .await
             .unwrap();
         assert_eq!(same.version, 1, "{b}: an identical save writes nothing");
+        let heads_v1 = heads_agree_with_matters(s, b).await;
+        assert!(heads_v1.contains(&("T-MATTER-1".to_owned(), 1)), "{b}");
 
         let v2 = s
             .put_matter(&matter("T-MATTER-1", 3), &Actor::system(), at(3))
             .await
             .unwrap();
         assert_eq!(v2.version, 2, "{b}");
+        let heads_v2 = heads_agree_with_matters(s, b).await;
+        assert!(heads_v2.contains(&("T-MATTER-1".to_owned(), 2)), "{b}");
+        assert_ne!(heads_v1, heads_v2, "{b}: a new version changes the heads");
         assert_eq!(
             s.matter(&code, None).await.unwrap().matter.promised_limit,
             WorkingDays(3),

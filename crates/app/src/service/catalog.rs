@@ -1,40 +1,23 @@
 //! The published catalog as the public pages read it: the newest version of
 //! every matter and a search index over them. Building the index cuts every
 //! matter's text into words with jieba, so it is built once and kept until
-//! the catalog changes; the catalog's fingerprint (how many matters, the sum
-//! of their version numbers and the newest publication time) tells when it
-//! has, even when another process (an Excel import from the CLI) changed it.
+//! the catalog changes. Which version of which matter is published tells
+//! when it has (published versions never change), even when another process
+//! (an Excel import from the CLI) changed it; the store answers that from
+//! two columns, without reading the matters.
 
 use std::sync::{Arc, RwLock};
 
-use chrono::{DateTime, Utc};
 use domain::catalog::search::{Hit, SearchIndex};
 use domain::catalog::{Matter, MatterCode};
 use store::MatterVersion;
 
 use super::{Result, ServiceError, Services};
 
-/// What identifies one state of the published catalog.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Fingerprint {
-    matters: usize,
-    version_sum: u64,
-    newest: Option<DateTime<Utc>>,
-}
-
-impl Fingerprint {
-    fn of(versions: &[MatterVersion]) -> Self {
-        Self {
-            matters: versions.len(),
-            version_sum: versions.iter().map(|v| u64::from(v.version)).sum(),
-            newest: versions.iter().map(|v| v.published_at).max(),
-        }
-    }
-}
-
 /// The newest version of every matter, ordered by code, with its search index.
 pub struct CatalogSnapshot {
-    fingerprint: Fingerprint,
+    /// The code and version of each matter in `versions`, sorted.
+    heads: Vec<(String, u32)>,
     /// The matters' newest versions, ordered by code.
     pub versions: Vec<MatterVersion>,
     index: SearchIndex,
@@ -88,20 +71,22 @@ impl Services {
     /// The published catalog with its search index, rebuilt only when the
     /// catalog changed since the last call.
     pub async fn catalog_snapshot(&self) -> Result<Arc<CatalogSnapshot>> {
-        let mut versions = self.store.matters().await?;
-        let fingerprint = Fingerprint::of(&versions);
-        if let Some(cached) = self
-            .catalog_cache
-            .current()
-            .filter(|c| c.fingerprint == fingerprint)
-        {
+        let mut heads = self.store.matter_heads().await?;
+        heads.sort_unstable();
+        if let Some(cached) = self.catalog_cache.current().filter(|c| c.heads == heads) {
             return Ok(cached);
         }
+        let mut versions = self.store.matters().await?;
         versions.sort_by(|a, b| a.matter.code.cmp(&b.matter.code));
+        let mut heads: Vec<_> = versions
+            .iter()
+            .map(|v| (v.matter.code.as_str().to_owned(), v.version))
+            .collect();
+        heads.sort_unstable();
         let snapshot = tokio::task::spawn_blocking(move || {
             let matters: Vec<Matter> = versions.iter().map(|v| v.matter.clone()).collect();
             CatalogSnapshot {
-                fingerprint,
+                heads,
                 index: SearchIndex::build(&matters),
                 versions,
             }

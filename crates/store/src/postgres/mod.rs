@@ -494,6 +494,22 @@ impl Store for PostgresStore {
         .await
     }
 
+    async fn matter_heads(&self) -> Result<Vec<(String, u32)>> {
+        let client = self.pool.get().await?;
+        let st = client
+            .prepare_cached("SELECT code, version FROM matters ORDER BY code")
+            .await?;
+        client
+            .query(&st, &[])
+            .await?
+            .iter()
+            .map(|r| {
+                let version: i32 = r.try_get(1)?;
+                Ok((r.try_get(0)?, u32::try_from(version).map_err(backend)?))
+            })
+            .collect()
+    }
+
     async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion> {
         let found = match version {
             None => latest(&self.pool.get().await?, code.as_str()).await?,

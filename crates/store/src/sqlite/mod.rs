@@ -488,6 +488,15 @@ impl Store for SqliteStore {
         .await
     }
 
+    async fn matter_heads(&self) -> Result<Vec<(String, u32)>> {
+        self.call(|c| {
+            let mut st = c.prepare_cached("SELECT code, version FROM matters ORDER BY code")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .await
+    }
+
     async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion> {
         let code = code.clone();
         self.call(move |c| {
