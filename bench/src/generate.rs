@@ -21,7 +21,7 @@ use store::{Actor, NewCase};
 pub struct Generator {
     svc: Services,
     matters: Vec<Matter>,
-    cal: Calendar,
+    cal: std::sync::Arc<Calendar>,
     today: NaiveDate,
     first_day: NaiveDate,
     total: usize,

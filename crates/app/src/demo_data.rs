@@ -105,7 +105,7 @@ pub async fn generate(
         users,
         cal: Calendar::official(),
     };
-    g.cal = g.svc.calendar();
+    g.cal = (*g.svc.calendar()).clone();
     let mut report = DemoReport::default();
     for round in 0..per_fate {
         for fate in FATES {

@@ -44,7 +44,7 @@ type VersionCache = std::collections::HashMap<(String, u32), Arc<store::MatterVe
 pub struct Services {
     /// The database.
     pub store: Arc<dyn Store>,
-    calendar: Arc<RwLock<Calendar>>,
+    calendar: Arc<RwLock<Arc<Calendar>>>,
     /// When a case turns 预警.
     pub rule: WarningRule,
     /// What time it is.
@@ -181,7 +181,7 @@ impl Services {
         let calendar = load_calendar(&*store).await?;
         Ok(Self {
             store,
-            calendar: Arc::new(RwLock::new(calendar)),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rule,
             clock,
             online_intake_unit: "zgb".into(),
@@ -193,8 +193,8 @@ impl Services {
         })
     }
 
-    /// The calendar in force.
-    pub fn calendar(&self) -> Calendar {
+    /// The calendar in force (shared: every case view reads it).
+    pub fn calendar(&self) -> Arc<Calendar> {
         match self.calendar.read() {
             Ok(c) => c.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
@@ -203,7 +203,7 @@ impl Services {
 
     /// Re-reads the calendar after a year was loaded.
     pub async fn reload_calendar(&self) -> Result<()> {
-        let fresh = load_calendar(&*self.store).await?;
+        let fresh = Arc::new(load_calendar(&*self.store).await?);
         match self.calendar.write() {
             Ok(mut c) => *c = fresh,
             Err(poisoned) => *poisoned.into_inner() = fresh,

@@ -423,7 +423,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
 }
 
 pub(super) fn events(c: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
-    let mut st = c.prepare(
+    let mut st = c.prepare_cached(
         "SELECT seq, at, actor, actor_unit, action, payload, from_state, to_state, effects
          FROM case_events WHERE case_id = ?1 ORDER BY seq",
     )?;

@@ -332,8 +332,9 @@ impl Store for SqliteStore {
 
     async fn units(&self) -> Result<Vec<Unit>> {
         self.call(|c| {
-            let mut st =
-                c.prepare("SELECT code, name, kind, parent, example FROM units ORDER BY code")?;
+            let mut st = c.prepare_cached(
+                "SELECT code, name, kind, parent, example FROM units ORDER BY code",
+            )?;
             let rows = st.query_map([], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
@@ -665,13 +666,13 @@ impl Store for SqliteStore {
         let h = token_hash.to_owned();
         let row: Option<(String, String, String, String)> = self
             .call(move |c| {
-                Ok(c.query_row(
-                    "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
-                     JOIN users u ON u.username = t.username WHERE t.token_hash = ?1 AND u.disabled = 0",
-                    [h],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-                )
-                .optional()?)
+                Ok(c
+                    .prepare_cached(
+                        "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
+                         JOIN users u ON u.username = t.username WHERE t.token_hash = ?1 AND u.disabled = 0",
+                    )?
+                    .query_row([h], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()?)
             })
             .await?;
         let (username, display_name, unit, role) =
