@@ -24,7 +24,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::YearArrangement;
 use domain::case::SlaStatus;
 use domain::catalog::{Catalog, CatalogError, Certificate, Matter, MatterCode};
-use domain::unit::{Unit, User};
+use domain::unit::{Unit, UnitKind, User};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -189,8 +189,9 @@ pub trait Store: Send + Sync {
         token_hash: &str,
         now: DateTime<Utc>,
     ) -> Result<()>;
-    /// The user an API token's hash belongs to.
-    async fn user_by_token(&self, token_hash: &str) -> Result<User>;
+    /// The enabled user an API token's hash belongs to, with the kind of
+    /// their unit (which their access depends on): one read per request.
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)>;
 
     /// The audit log from `after_seq` on, at most `limit` records.
     async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;

@@ -1524,11 +1524,11 @@ async fn an_api_token_hash_finds_its_user_and_nothing_else() {
             .await
             .unwrap();
 
-        let user = s.user_by_token("sha256:aaaa").await.unwrap();
+        let (user, kind) = s.user_by_token("sha256:aaaa").await.unwrap();
         assert_eq!(
-            (user.username.as_str(), user.unit.as_str()),
-            ("approver.zjj", "zjj"),
-            "{b}: the token acts as its user, for the user's unit"
+            (user.username.as_str(), user.unit.as_str(), kind),
+            ("approver.zjj", "zjj", domain::unit::UnitKind::Department),
+            "{b}: the token acts as its user, for the user's unit, of that unit's kind"
         );
         assert!(
             matches!(
@@ -1544,7 +1544,7 @@ async fn an_api_token_hash_finds_its_user_and_nothing_else() {
             "{b}: one token hash cannot belong to two users"
         );
         assert_eq!(
-            s.user_by_token("sha256:aaaa").await.unwrap().username,
+            s.user_by_token("sha256:aaaa").await.unwrap().0.username,
             "approver.zjj",
             "{b}: the refused token changed nothing"
         );

@@ -15,7 +15,7 @@ use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
-use domain::unit::User;
+use domain::unit::{UnitKind, User};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
 use sha2::{Digest, Sha256};
@@ -24,17 +24,14 @@ use store::{Actor, StoreError};
 use super::AppState;
 use super::error::AppError;
 
-/// The signed-in user of a request.
+/// The signed-in user of a request, with the kind of their unit.
 #[derive(Debug, Clone)]
-pub struct CurrentUser(pub User);
+pub struct CurrentUser(pub User, pub UnitKind);
 
 impl CurrentUser {
     /// What the user may see and do.
-    pub async fn access(
-        &self,
-        services: &crate::service::Services,
-    ) -> Result<crate::service::Access, AppError> {
-        Ok(services.access_of(&self.0).await?)
+    pub fn access(&self) -> crate::service::Access {
+        crate::service::Access::new(&self.0, self.1)
     }
 
     /// The user as the author of a change: their login and their unit.
@@ -66,8 +63,8 @@ pub async fn require_user(
     next: Next,
 ) -> Result<Response, AppError> {
     let token = bearer_token(request.headers()).ok_or_else(AppError::unauthorized)?;
-    let user = match state.services.store.user_by_token(&hash_token(token)).await {
-        Ok(user) => user,
+    let (user, kind) = match state.services.store.user_by_token(&hash_token(token)).await {
+        Ok(found) => found,
         Err(StoreError::NotFound(_)) => {
             tracing::info!(method = %request.method(), path = %request.uri().path(), "unknown API token");
             return Err(AppError::unauthorized());
@@ -75,7 +72,7 @@ pub async fn require_user(
         Err(e) => return Err(e.into()),
     };
     tracing::debug!(user = %user.username, unit = %user.unit, "authenticated");
-    request.extensions_mut().insert(CurrentUser(user));
+    request.extensions_mut().insert(CurrentUser(user, kind));
     Ok(next.run(request).await)
 }
 

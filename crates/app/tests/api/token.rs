@@ -45,7 +45,7 @@ async fn a_token_from_the_cli_signs_in_as_its_user() {
     let store = store::open(&url, chrono::Utc::now()).await.expect("store");
     let hash = app::http::auth::hash_token(&token);
     assert_eq!(
-        store.user_by_token(&hash).await.expect("user").username,
+        store.user_by_token(&hash).await.expect("user").0.username,
         "approver.scjg"
     );
     assert!(

@@ -646,23 +646,29 @@ impl Store for PostgresStore {
         Ok(())
     }
 
-    async fn user_by_token(&self, token_hash: &str) -> Result<User> {
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)> {
         let client = self.pool.get().await?;
-        let row = client
-            .query_opt(
-                "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
-                 JOIN users u ON u.username = t.username WHERE t.token_hash = $1 AND NOT u.disabled",
-                &[&token_hash],
+        let st = client
+            .prepare_cached(
+                "SELECT u.username, u.display_name, u.unit, u.role, n.kind FROM api_tokens t
+                 JOIN users u ON u.username = t.username JOIN units n ON n.code = u.unit
+                 WHERE t.token_hash = $1 AND NOT u.disabled",
             )
+            .await?;
+        let row = client
+            .query_opt(&st, &[&token_hash])
             .await?
             .ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
         let role: &str = row.get(3);
-        Ok(User {
+        let kind: &str = row.get(4);
+        let user = User {
             username: row.get(0),
             display_name: row.get(1),
             unit: UnitCode::parse(row.get(2)).map_err(backend)?,
             role: Role::parse(role).ok_or_else(|| bad_enum("role", role))?,
-        })
+        };
+        let kind = UnitKind::parse(kind).ok_or_else(|| bad_enum("unit kind", kind))?;
+        Ok((user, kind))
     }
 
     async fn audit_records(

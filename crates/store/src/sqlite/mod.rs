@@ -662,27 +662,31 @@ impl Store for SqliteStore {
         .await
     }
 
-    async fn user_by_token(&self, token_hash: &str) -> Result<User> {
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)> {
         let h = token_hash.to_owned();
-        let row: Option<(String, String, String, String)> = self
+        let row: Option<(String, String, String, String, String)> = self
             .call(move |c| {
-                Ok(c
-                    .prepare_cached(
-                        "SELECT u.username, u.display_name, u.unit, u.role FROM api_tokens t
-                         JOIN users u ON u.username = t.username WHERE t.token_hash = ?1 AND u.disabled = 0",
-                    )?
-                    .query_row([h], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-                    .optional()?)
+                Ok(c.prepare_cached(
+                    "SELECT u.username, u.display_name, u.unit, u.role, n.kind FROM api_tokens t
+                         JOIN users u ON u.username = t.username JOIN units n ON n.code = u.unit
+                         WHERE t.token_hash = ?1 AND u.disabled = 0",
+                )?
+                .query_row([h], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?)
             })
             .await?;
-        let (username, display_name, unit, role) =
+        let (username, display_name, unit, role, kind) =
             row.ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
-        Ok(User {
+        let user = User {
             username,
             display_name,
             unit: UnitCode::parse(&unit).map_err(|e| StoreError::Backend(e.to_string()))?,
             role: Role::parse(&role).ok_or_else(|| bad_enum("role", &role))?,
-        })
+        };
+        let kind = UnitKind::parse(&kind).ok_or_else(|| bad_enum("unit kind", &kind))?;
+        Ok((user, kind))
     }
 
     async fn audit_records(

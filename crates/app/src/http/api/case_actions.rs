@@ -62,7 +62,7 @@ pub async fn act(
         }
         (h, v) => h.or(v),
     };
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let view = state.services.act_as(&access, id, expected, action).await?;
     Ok((case_headers(&view), Json(view)))
 }

@@ -42,7 +42,7 @@ pub async fn create(
     IdempotencyKey(key): IdempotencyKey,
     ApiJson(input): ApiJson<CreateCase>,
 ) -> Result<(StatusCode, HeaderMap, Json<CaseView>), AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let (view, created) = state.services.open_case_as(&access, input, key).await?;
     let mut headers = case_headers(&view);
     let status = if created {
@@ -75,7 +75,7 @@ pub async fn show(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<(HeaderMap, Json<CaseView>), AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let view = state.services.case_for(&access, id).await?;
     Ok((case_headers(&view), Json(view)))
 }
@@ -119,7 +119,7 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<CaseListQuery>,
 ) -> Result<Json<CasePage>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let page = PageQuery {
         limit: q.limit,
         offset: q.offset,
@@ -197,7 +197,7 @@ async fn by_sla(
     sla: SlaStatus,
     q: SlaListQuery,
 ) -> Result<Json<CasePage>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let page = PageQuery {
         limit: q.limit,
         offset: q.offset,

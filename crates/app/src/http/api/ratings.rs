@@ -63,7 +63,7 @@ pub async fn rate(
             ));
         }
     };
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let record = state.services.rate_as(&access, subject, req.rating).await?;
     Ok((StatusCode::CREATED, Json(record)))
 }
@@ -95,7 +95,7 @@ pub async fn list(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<OrdersQuery>,
 ) -> Result<Json<Vec<OrderView>>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     Ok(Json(
         state
             .services
@@ -121,7 +121,7 @@ pub async fn show(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<OrderView>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     Ok(Json(state.services.rectification_for(&access, id).await?))
 }
 
@@ -159,7 +159,7 @@ pub async fn act(
     ApiQuery(q): ApiQuery<OrderActQuery>,
     ApiJson(action): ApiJson<RectificationAction>,
 ) -> Result<Json<OrderView>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let view = state
         .services
         .act_on_rectification(&access, id, q.expected_version, action)
@@ -196,7 +196,7 @@ pub async fn scores(
     user: CurrentUser,
     ApiQuery(q): ApiQuery<ScoresQuery>,
 ) -> Result<Json<Scoreboard>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     access.require(&[Role::Supervisor])?;
     if q.from > q.to {
         return Err(AppError::bad_request("开始日期不能晚于结束日期"));

@@ -48,7 +48,7 @@ pub async fn create(
     user: CurrentUser,
     ApiJson(input): ApiJson<TicketInput>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let view = state
         .services
         .register_ticket(&access, input)
@@ -97,7 +97,7 @@ pub async fn list(
         limit: q.limit.unwrap_or(100).clamp(1, 500),
         ..TicketFilter::default()
     };
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     Ok(Json(state.services.tickets_for(&access, filter).await?))
 }
 
@@ -117,7 +117,7 @@ pub async fn show(
     user: CurrentUser,
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Json<TicketView>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     Ok(Json(state.services.ticket_for(&access, id).await?))
 }
 
@@ -153,7 +153,7 @@ pub async fn act(
     ApiQuery(q): ApiQuery<TicketActQuery>,
     ApiJson(action): ApiJson<TicketAction>,
 ) -> Result<Json<TicketView>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let view = state
         .services
         .ticket_act(&access, id, q.expected_version, action)
@@ -177,6 +177,6 @@ pub async fn figures(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> Result<Json<HotlineReport>, AppError> {
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     Ok(Json(state.services.hotline_report(&access).await?))
 }

@@ -35,7 +35,7 @@ pub async fn inbox(
         return Err(AppError::not_found(format!("没有编码为“{code}”的单位")));
     }
     let (limit, offset) = page.bounds();
-    let access = user.access(&state.services).await?;
+    let access = user.access();
     let items = state
         .services
         .inbox_for(&access, &code, limit, offset)
