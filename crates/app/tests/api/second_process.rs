@@ -100,3 +100,62 @@ async fn an_action_after_another_process_changed_the_case_starts_from_its_change
         assert!(again.to_string().contains("已被他人修改"), "{b}: {again}");
     }
 }
+
+/// The codes a search of this process's catalog finds.
+async fn found(svc: &Services, query: &str) -> Vec<String> {
+    let catalog = svc.catalog_snapshot().await.expect("catalog");
+    catalog
+        .search(query, 10)
+        .into_iter()
+        .map(|h| h.code.as_str().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_search_index_is_kept_until_a_matter_is_published_even_by_another_process() {
+    for db in testing::all().await {
+        let here = services(db.store.clone()).await;
+        let b = db.store.backend();
+        let first = here.catalog_snapshot().await.expect("catalog");
+        let again = here.catalog_snapshot().await.expect("catalog");
+        assert!(
+            Arc::ptr_eq(&first, &again),
+            "{b}: an unchanged catalog keeps its index"
+        );
+        assert!(found(&here, "无人机航拍").await.is_empty(), "{b}");
+
+        // Another process (an import from the CLI) publishes a matter, then
+        // a second version of it under another name.
+        let there = store::open(&db.url, Utc::now())
+            .await
+            .expect("second handle");
+        let mut matter = first.versions[0].matter.clone();
+        matter.code = domain::catalog::MatterCode::parse("T-DRONE-1").expect("code");
+        matter.name = "无人机航拍作业备案".into();
+        there
+            .put_matter(&matter, &Actor::system(), Utc::now())
+            .await
+            .expect("published elsewhere");
+        assert_eq!(
+            found(&here, "无人机航拍").await,
+            vec!["T-DRONE-1".to_owned()],
+            "{b}: the next search here finds it"
+        );
+
+        matter.name = "低空飞行器作业备案".into();
+        let v2 = there
+            .put_matter(&matter, &Actor::system(), Utc::now())
+            .await
+            .expect("second version");
+        assert_eq!(v2.version, 2, "{b}");
+        assert_eq!(
+            found(&here, "低空飞行器").await,
+            vec!["T-DRONE-1".to_owned()],
+            "{b}: the new version's name is searched"
+        );
+        assert!(
+            found(&here, "无人机航拍").await.is_empty(),
+            "{b}: the old version's name no longer is"
+        );
+    }
+}
