@@ -82,6 +82,10 @@ pub fn run(opts: &Options, report: &mut Report) -> anyhow::Result<()> {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     let rows = parse(&text);
+    anyhow::ensure!(
+        !rows.is_empty(),
+        "cargo bench printed no divan table (is CARGO set to something else than cargo?): {text}"
+    );
     for (name, ns) in &rows {
         report.row("calendar", name, *ns, "ns/call", "");
     }
