@@ -8,13 +8,23 @@
 //! failing job is rolled back alone), commits once, and only then answers
 //! each job: an acknowledgement always means durable (group commit). With
 //! one client this is one job per transaction, as before; with many, their
-//! steps share commits. Reads go to separate connections, which WAL lets
-//! run beside the writer.
+//! steps share commits. When the writer thread is idle (asleep, nothing
+//! queued) a caller runs its write in a transaction of its own on its own
+//! thread instead, so a lone client pays no hand-off to the writer thread
+//! and back; should another process hold the write lock, it queues after
+//! all, so that only the writer thread ever waits for the lock. Reads go to
+//! separate connections, which WAL lets run beside the writer; short ones
+//! run on the caller's thread when a reader connection is free.
+//!
+//! Checkpoints (copying the WAL back into the database file, with its
+//! fsyncs) run on the writer thread between groups, never inside a caller's
+//! write: SQLite would otherwise run one in whichever commit crosses the
+//! threshold, which could be a request's on an async worker thread.
 
 use crate::{Result, StoreError};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
@@ -22,10 +32,18 @@ use std::sync::{Arc, Mutex};
 const MAX_GROUP: usize = 64;
 /// Reader connections (WAL readers do not block the writer or each other).
 const READERS: usize = 4;
-/// How long the writer polls for the next job before it sleeps: a lone
-/// client's next step usually arrives within this, and putting the thread to
-/// sleep and waking it again costs more (bench/results/README.md).
+/// How long the writer polls for the next job before it sleeps: while
+/// several clients write, the next job usually arrives within this, and
+/// putting the thread to sleep and waking it again costs more
+/// (bench/results/README.md). Once it sleeps, a write that comes alone runs
+/// on its caller's thread.
 const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
+/// WAL pages after which a commit asks for a checkpoint (SQLite's own
+/// automatic checkpoint uses the same threshold).
+const CHECKPOINT_PAGES: i32 = 1000;
+/// How long a write waits for another process (`onewindow sweep`, say) to
+/// release the database's write lock before it fails.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// What a job leaves to do once the group's commit is known: answer its caller.
 type Completion = Box<dyn FnOnce(std::result::Result<(), StoreError>) + Send>;
@@ -33,9 +51,42 @@ type Completion = Box<dyn FnOnce(std::result::Result<(), StoreError>) + Send>;
 /// succeeded (so its savepoint is kept or rolled back) and how to answer.
 type Job = Box<dyn FnOnce(&Transaction<'_>) -> (bool, Completion) + Send>;
 
+/// What the writer thread is asked to do.
+enum Work {
+    /// A write, to commit with whatever else is waiting.
+    Write(Job),
+    /// A checkpoint, asked for after a caller's own commit crossed the threshold.
+    Checkpoint,
+}
+
+/// What tells a lone write (run on its caller's thread) from one that
+/// should join the writer thread's groups.
+#[derive(Default)]
+struct Lone {
+    /// Jobs sent to the writer thread and not yet answered by it.
+    queued: AtomicUsize,
+    /// The writer thread is asleep, waiting for a job: no other write has
+    /// come for a while. While it is awake, writes go to it, so that steps
+    /// arriving together share a commit.
+    writer_asleep: AtomicBool,
+    /// The WAL has passed [`CHECKPOINT_PAGES`] since the last checkpoint.
+    checkpoint_due: AtomicBool,
+}
+
+impl Lone {
+    fn now(&self) -> bool {
+        self.writer_asleep.load(Ordering::Acquire) && self.queued.load(Ordering::Acquire) == 0
+    }
+}
+
 /// The writer thread's queue and the reader connections of one database.
 pub(super) struct Engine {
-    jobs: SyncSender<Job>,
+    jobs: SyncSender<Work>,
+    /// The write connection; the writer thread holds it while it runs a group,
+    /// a lone caller while it runs its own write.
+    writer: Arc<Mutex<Connection>>,
+    /// Whether a caller may run its write on its own thread.
+    lone: Arc<Lone>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
 }
@@ -47,7 +98,7 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
     // A cached statement keeps its plan whatever is bound to it. Without
     // this, SQLite marks a statement with `LIMIT ?` (every paged list) to be
     // parsed and planned again each time a new value is bound, which cost
@@ -64,17 +115,32 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
 
 impl Engine {
     /// Starts the writer thread on `writer` and opens the readers.
-    pub(super) fn start(path: &Path, writer: Connection) -> Result<Arc<Self>> {
+    pub(super) fn start(path: &Path, mut writer: Connection) -> Result<Arc<Self>> {
         let readers = (0..READERS)
             .map(|_| connect(path).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
-        let (jobs, queue) = sync_channel::<Job>(1024);
+        let lone = Arc::new(Lone::default());
+        // Replaces SQLite's automatic checkpoint on this connection (itself
+        // a WAL hook, run inside the commit): past the threshold, a commit
+        // only marks a checkpoint as due, and the writer thread runs it.
+        let due = lone.clone();
+        writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
+            if pages >= CHECKPOINT_PAGES {
+                due.checkpoint_due.store(true, Ordering::Release);
+            }
+            Ok(())
+        }))?;
+        let (jobs, queue) = sync_channel::<Work>(1024);
+        let writer = Arc::new(Mutex::new(writer));
+        let (conn, state) = (writer.clone(), lone.clone());
         std::thread::Builder::new()
             .name("sqlite-writer".into())
-            .spawn(move || run_writer(writer, &queue))
+            .spawn(move || run_writer(&conn, &queue, &state))
             .map_err(|e| StoreError::Backend(format!("cannot start the writer thread: {e}")))?;
         Ok(Arc::new(Self {
             jobs,
+            writer,
+            lone,
             readers,
             next_reader: AtomicUsize::new(0),
         }))
@@ -98,12 +164,42 @@ impl Engine {
         .map_err(|e| StoreError::Backend(e.to_string()))?
     }
 
-    /// Runs `f` in the writer's next group transaction; answers once committed.
+    /// Runs a short read (a point lookup or one small page) on the caller's
+    /// thread when a reader connection is free: the hop to a blocking
+    /// thread and back costs more than such a read. When every reader is
+    /// busy, it waits for one on a blocking thread, as [`Engine::read`].
+    pub(super) async fn read_quick<T, F>(self: &Arc<Self>, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        let first = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        for i in 0..self.readers.len() {
+            if let Ok(mut conn) = self.readers[(first + i) % self.readers.len()].try_lock() {
+                return f(&mut conn);
+            }
+        }
+        self.read(f).await
+    }
+
+    /// Runs `f` in a write transaction; answers once it is committed.
+    ///
+    /// When no other write is running or waiting, the caller runs its own
+    /// transaction on its own thread: a lone client's step then costs no
+    /// hand-off to the writer thread and back. Otherwise the write is
+    /// queued for the writer thread, which commits it with whatever else
+    /// is waiting (group commit).
     pub(super) async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
+        if self.lone.now()
+            && let Ok(conn) = self.writer.try_lock()
+            && let Some(tx) = begin_at_once(&conn)?
+        {
+            return run_alone(tx, f).inspect(|_| self.ask_checkpoint_if_due());
+        }
         let (answer, answered) = tokio::sync::oneshot::channel::<Result<T>>();
         let job: Job = Box::new(move |tx| {
             let outcome = f(tx);
@@ -118,51 +214,130 @@ impl Engine {
             });
             (ok, completion)
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| StoreError::Backend("the writer thread has stopped".into()))?;
+        self.lone.queued.fetch_add(1, Ordering::AcqRel);
+        if self.jobs.send(Work::Write(job)).is_err() {
+            self.lone.queued.fetch_sub(1, Ordering::AcqRel);
+            return Err(StoreError::Backend("the writer thread has stopped".into()));
+        }
         answered.await.map_err(|_| {
             StoreError::Backend("the write could not run (see the writer's log)".into())
         })?
     }
 }
 
-/// The writer thread: takes whatever jobs are waiting, commits them as one
-/// transaction, answers each. Ends when every sender is gone.
-/// The next job, polled for [`POLL_BEFORE_SLEEP`] before the thread sleeps;
-/// `None` once every sender is gone (the store was dropped).
-fn next_job(queue: &Receiver<Job>) -> Option<Job> {
+impl Engine {
+    /// Hands a due checkpoint to the writer thread (after a caller's own commit).
+    fn ask_checkpoint_if_due(&self) {
+        if self.lone.checkpoint_due.load(Ordering::Acquire) {
+            // A full queue means the writer thread has work and checks anyway.
+            let _ = self.jobs.try_send(Work::Checkpoint);
+        }
+    }
+}
+
+/// A write transaction begun at once, or `None` when another process holds
+/// the write lock: the caller then queues its write for the writer thread,
+/// which waits for the lock, rather than wait on its own (async) thread.
+fn begin_at_once(conn: &Connection) -> Result<Option<Transaction<'_>>> {
+    conn.busy_timeout(std::time::Duration::ZERO)?;
+    let begun = Transaction::new_unchecked(conn, TransactionBehavior::Immediate);
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    match begun {
+        Ok(tx) => Ok(Some(tx)),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// One write in a transaction of its own on the caller's thread.
+fn run_alone<T>(tx: Transaction<'_>, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+    match f(&tx) {
+        Ok(v) => {
+            tx.commit()?;
+            Ok(v)
+        }
+        Err(e) => {
+            if let Err(r) = tx.rollback() {
+                tracing::error!(error = %r, "a write's rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// A checkpoint on the write connection, when one is due. Run by the writer
+/// thread holding the connection, so no write of this process lands while
+/// it copies: it completes, and the next write starts the WAL over.
+fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
+    if lone.checkpoint_due.swap(false, Ordering::AcqRel)
+        && let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
+    {
+        tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
+    }
+}
+
+/// The next piece of work, polled for [`POLL_BEFORE_SLEEP`] before the
+/// thread sleeps; `None` once every sender is gone (the store was dropped).
+fn next_work(queue: &Receiver<Work>, lone: &Lone) -> Option<Work> {
     let started = std::time::Instant::now();
     while started.elapsed() < POLL_BEFORE_SLEEP {
         match queue.try_recv() {
-            Ok(job) => return Some(job),
+            Ok(work) => return Some(work),
             Err(std::sync::mpsc::TryRecvError::Empty) => std::thread::yield_now(),
             Err(std::sync::mpsc::TryRecvError::Disconnected) => return None,
         }
     }
-    queue.recv().ok()
+    lone.writer_asleep.store(true, Ordering::Release);
+    let work = queue.recv().ok();
+    lone.writer_asleep.store(false, Ordering::Release);
+    work
 }
 
-fn run_writer(mut conn: Connection, queue: &Receiver<Job>) {
-    while let Some(first) = next_job(queue) {
+/// The writer thread: takes whatever jobs are waiting, commits them as one
+/// transaction, answers each, then checkpoints if one is due. Ends when
+/// every sender is gone.
+fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, lone: &Lone) {
+    while let Some(work) = next_work(queue, lone) {
+        let lock = || match writer.lock() {
+            Ok(conn) => conn,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let Work::Write(first) = work else {
+            checkpoint_if_due(&lock(), lone);
+            continue;
+        };
         let mut group = vec![first];
+        let mut checkpoint_asked = false;
         while group.len() < MAX_GROUP {
             match queue.try_recv() {
-                Ok(job) => group.push(job),
+                Ok(Work::Write(job)) => group.push(job),
+                Ok(Work::Checkpoint) => checkpoint_asked = true,
                 Err(_) => break,
             }
         }
+        let taken = group.len();
+        let mut conn = lock();
         let completions = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
             Ok(tx) => commit_group(tx, group),
             Err(e) => {
                 let e = StoreError::from(e);
                 fail_group(group, &e);
+                lone.queued.fetch_sub(taken, Ordering::AcqRel);
                 continue;
             }
         };
+        drop(conn);
         let (completions, commit) = completions;
         for c in completions {
             c(commit.as_ref().map(|_| ()).map_err(clone_error));
+        }
+        lone.queued.fetch_sub(taken, Ordering::AcqRel);
+        if checkpoint_asked || lone.checkpoint_due.load(Ordering::Acquire) {
+            checkpoint_if_due(&lock(), lone);
         }
     }
 }
@@ -240,8 +415,86 @@ fn clone_error(e: &StoreError) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::connect;
+    use super::{CHECKPOINT_PAGES, Engine, connect};
     use rusqlite::StatementStatus;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    fn engine_on(path: &Path) -> Arc<Engine> {
+        let writer = connect(path).expect("connect");
+        writer
+            .execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, filler BLOB)")
+            .expect("schema");
+        Engine::start(path, writer).expect("engine")
+    }
+
+    fn rows(path: &Path) -> i64 {
+        connect(path)
+            .expect("connect")
+            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+            .expect("count")
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_write_waits_while_another_process_holds_the_write_lock() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.db");
+        let engine = engine_on(&path);
+        // Another process (`onewindow sweep`, say) in the middle of a write.
+        let other = connect(&path).expect("connect");
+        other
+            .execute_batch("BEGIN IMMEDIATE; INSERT INTO t (n) VALUES (1);")
+            .expect("other writer");
+        let e = engine.clone();
+        let write = tokio::spawn(async move {
+            e.write(|tx| Ok(tx.execute("INSERT INTO t (n) VALUES (2)", [])?))
+                .await
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(
+            !write.is_finished(),
+            "the write must wait for the lock, not fail at once"
+        );
+        other.execute_batch("COMMIT").expect("other commits");
+        let inserted = write.await.expect("task").expect("the write succeeds");
+        assert_eq!(inserted, 1);
+        assert_eq!(rows(&path), 2);
+        // With the lock free again, a write is answered at once.
+        engine
+            .write(|tx| Ok(tx.execute("INSERT INTO t (n) VALUES (3)", [])?))
+            .await
+            .expect("write");
+        assert_eq!(rows(&path), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_wal_is_checkpointed_and_does_not_grow_without_bound() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.db");
+        let engine = engine_on(&path);
+        // Each write adds at least two pages (a 5 KB row spills into an
+        // overflow page); unchecked, the WAL would reach 4 × the threshold.
+        let writes = 2 * usize::try_from(CHECKPOINT_PAGES).expect("positive");
+        for n in 0..writes {
+            let n = i64::try_from(n).expect("small");
+            engine
+                .write(move |tx| {
+                    Ok(tx.execute("INSERT INTO t (n, filler) VALUES (?1, zeroblob(5000))", [n])?)
+                })
+                .await
+                .expect("write");
+        }
+        let wal = std::fs::metadata(dir.path().join("t.db-wal"))
+            .expect("the WAL file")
+            .len();
+        let unchecked = u64::try_from(2 * writes * 4096).expect("small");
+        assert!(
+            wal < unchecked / 2,
+            "WAL of {wal} bytes: it is never checkpointed ({unchecked} bytes unchecked)"
+        );
+        assert_eq!(rows(&path), i64::try_from(writes).expect("small"));
+        drop(engine);
+    }
 
     #[test]
     fn a_cached_paged_query_is_not_planned_again_for_each_page() {

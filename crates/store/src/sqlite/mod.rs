@@ -84,6 +84,16 @@ impl SqliteStore {
         self.engine.read(f).await
     }
 
+    /// Runs a short read (one row by its key, or one small page) on a free
+    /// reader connection on the caller's own thread (see `Engine::read_quick`).
+    async fn quick<T, F>(&self, f: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> Result<T> + Send + 'static,
+    {
+        self.engine.read_quick(f).await
+    }
+
     /// Runs `f` inside the writer's next transaction (shared with other
     /// writes queued at the same moment, each in its own savepoint); returns
     /// once that transaction is committed. If `f` fails, nothing it did is kept.
@@ -490,7 +500,7 @@ impl Store for SqliteStore {
     }
 
     async fn matter_heads(&self) -> Result<Vec<(String, u32)>> {
-        self.call(|c| {
+        self.quick(|c| {
             let mut st = c.prepare_cached("SELECT code, version FROM matters ORDER BY code")?;
             let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -500,7 +510,7 @@ impl Store for SqliteStore {
 
     async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion> {
         let code = code.clone();
-        self.call(move |c| {
+        self.quick(move |c| {
             let found = match version {
                 None => latest(c, code.as_str())?,
                 Some(v) => c
@@ -586,7 +596,7 @@ impl Store for SqliteStore {
     }
 
     async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
-        self.call(move |c| cases::load_case(c, id)).await
+        self.quick(move |c| cases::load_case(c, id)).await
     }
 
     async fn case_for_change(&self, id: i64) -> Result<crate::CaseRecord> {
@@ -598,11 +608,11 @@ impl Store for SqliteStore {
 
     async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
         let r = receipt_no.to_owned();
-        self.call(move |c| cases::load_by_receipt(c, &r)).await
+        self.quick(move |c| cases::load_by_receipt(c, &r)).await
     }
 
     async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
-        self.call(move |c| cases::events(c, id)).await
+        self.quick(move |c| cases::events(c, id)).await
     }
 
     async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
@@ -612,7 +622,7 @@ impl Store for SqliteStore {
 
     async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<crate::CaseRecord>> {
         let unit = unit.to_owned();
-        self.call(move |c| cases::inbox(c, &unit, limit, offset))
+        self.quick(move |c| cases::inbox(c, &unit, limit, offset))
             .await
     }
 
@@ -622,7 +632,7 @@ impl Store for SqliteStore {
         unit: Option<&str>,
     ) -> Result<crate::SlaCounts> {
         let unit = unit.map(str::to_owned);
-        self.call(move |c| cases::sla_counts(c, today, unit.as_deref()))
+        self.quick(move |c| cases::sla_counts(c, today, unit.as_deref()))
             .await
     }
 
@@ -665,7 +675,7 @@ impl Store for SqliteStore {
     async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)> {
         let h = token_hash.to_owned();
         let row: Option<(String, String, String, String, String)> = self
-            .call(move |c| {
+            .quick(move |c| {
                 Ok(c.prepare_cached(
                     "SELECT u.username, u.display_name, u.unit, u.role, n.kind FROM api_tokens t
                          JOIN users u ON u.username = t.username JOIN units n ON n.code = u.unit
@@ -744,12 +754,12 @@ impl Store for SqliteStore {
     }
 
     async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
-        self.call(move |c| attachments::list(c, case_id)).await
+        self.quick(move |c| attachments::list(c, case_id)).await
     }
 
     async fn account(&self, username: &str) -> Result<crate::Account> {
         let u = username.to_owned();
-        self.call(move |c| auth::account(c, &u)).await
+        self.quick(move |c| auth::account(c, &u)).await
     }
 
     async fn create_account(
@@ -798,7 +808,7 @@ impl Store for SqliteStore {
 
     async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<crate::Session> {
         let h = id_hash.to_owned();
-        self.call(move |c| auth::session(c, &h, now)).await
+        self.quick(move |c| auth::session(c, &h, now)).await
     }
 
     async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()> {
@@ -829,7 +839,7 @@ impl Store for SqliteStore {
 
     async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
         let scope = scope.clone();
-        self.call(move |c| cases::load_scoped(c, id, &scope)).await
+        self.quick(move |c| cases::load_scoped(c, id, &scope)).await
     }
 
     async fn bulk_load_cases(
@@ -855,7 +865,7 @@ impl Store for SqliteStore {
     }
 
     async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
-        self.call(move |c| ratings::rating(c, id)).await
+        self.quick(move |c| ratings::rating(c, id)).await
     }
 
     async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
@@ -905,11 +915,11 @@ impl Store for SqliteStore {
 
     async fn case_by_rating_token(&self, token: &str) -> Result<i64> {
         let token = token.to_owned();
-        self.call(move |c| ratings::case_by_token(c, &token)).await
+        self.quick(move |c| ratings::case_by_token(c, &token)).await
     }
 
     async fn visit(&self, id: i64) -> Result<crate::Visit> {
-        self.call(move |c| ratings::visit(c, id)).await
+        self.quick(move |c| ratings::visit(c, id)).await
     }
 
     async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, crate::Visit)>> {
@@ -938,11 +948,11 @@ impl Store for SqliteStore {
     }
 
     async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
-        self.call(move |c| tickets::load(c, id)).await
+        self.quick(move |c| tickets::load(c, id)).await
     }
 
     async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
-        self.call(move |c| tickets::events(c, id)).await
+        self.quick(move |c| tickets::events(c, id)).await
     }
 
     async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
@@ -964,6 +974,6 @@ impl Store for SqliteStore {
 
     async fn open311_key(&self, key_hash: &str) -> Result<String> {
         let key_hash = key_hash.to_owned();
-        self.call(move |c| tickets::key(c, &key_hash)).await
+        self.quick(move |c| tickets::key(c, &key_hash)).await
     }
 }
