@@ -17,9 +17,14 @@
 //! run on the caller's thread when a reader connection is free.
 //!
 //! Checkpoints (copying the WAL back into the database file, with its
-//! fsyncs) run on the writer thread between groups, never inside a caller's
-//! write: SQLite would otherwise run one in whichever commit crosses the
-//! threshold, which could be a request's on an async worker thread.
+//! fsyncs) run on a thread of their own with a connection of their own,
+//! beside the writes, never inside one: SQLite would otherwise run one in
+//! whichever commit crosses the threshold, stalling that write (and, for a
+//! write on its caller's thread, an async worker) for milliseconds. Under
+//! steady writing such a checkpoint never quite catches up, and the WAL
+//! only starts over once one has; so past a larger threshold the writer
+//! thread checkpoints what is left itself, with no write of this process
+//! landing meanwhile, which bounds the WAL.
 
 use crate::{Result, StoreError};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -38,9 +43,12 @@ const READERS: usize = 4;
 /// (bench/results/README.md). Once it sleeps, a write that comes alone runs
 /// on its caller's thread.
 const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
-/// WAL pages after which a commit asks for a checkpoint (SQLite's own
+/// WAL pages after which a commit wakes the checkpoint thread (SQLite's own
 /// automatic checkpoint uses the same threshold).
 const CHECKPOINT_PAGES: i32 = 1000;
+/// WAL pages after which the writer thread finishes a checkpoint itself, so
+/// that the WAL starts over (about 16 MiB).
+const WAL_LIMIT_PAGES: i32 = 4 * CHECKPOINT_PAGES;
 /// How long a write waits for another process (`onewindow sweep`, say) to
 /// release the database's write lock before it fails.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -55,7 +63,7 @@ type Job = Box<dyn FnOnce(&Transaction<'_>) -> (bool, Completion) + Send>;
 enum Work {
     /// A write, to commit with whatever else is waiting.
     Write(Job),
-    /// A checkpoint, asked for after a caller's own commit crossed the threshold.
+    /// A checkpoint, asked for after a caller's own commit crossed [`WAL_LIMIT_PAGES`].
     Checkpoint,
 }
 
@@ -69,7 +77,8 @@ struct Lone {
     /// come for a while. While it is awake, writes go to it, so that steps
     /// arriving together share a commit.
     writer_asleep: AtomicBool,
-    /// The WAL has passed [`CHECKPOINT_PAGES`] since the last checkpoint.
+    /// The WAL has passed [`WAL_LIMIT_PAGES`]: the writer thread is to finish
+    /// a checkpoint.
     checkpoint_due: AtomicBool,
 }
 
@@ -120,12 +129,24 @@ impl Engine {
             .map(|_| connect(path).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
         let lone = Arc::new(Lone::default());
+        let checkpointer = connect(path)?;
+        let (wake, asked) = sync_channel::<()>(1);
+        std::thread::Builder::new()
+            .name("sqlite-checkpoint".into())
+            .spawn(move || run_checkpoints(&checkpointer, &asked))
+            .map_err(|e| StoreError::Backend(format!("cannot start the checkpoint thread: {e}")))?;
         // Replaces SQLite's automatic checkpoint on this connection (itself
-        // a WAL hook, run inside the commit): past the threshold, a commit
-        // only marks a checkpoint as due, and the writer thread runs it.
+        // a WAL hook, run inside the commit): past the first threshold a
+        // commit only wakes the checkpoint thread; past the second it marks
+        // a checkpoint due for the writer thread. The checkpoint thread ends
+        // when this hook is dropped with the connection.
         let due = lone.clone();
         writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
             if pages >= CHECKPOINT_PAGES {
+                // Full means the thread is asked already.
+                let _ = wake.try_send(());
+            }
+            if pages >= WAL_LIMIT_PAGES {
                 due.checkpoint_due.store(true, Ordering::Release);
             }
             Ok(())
@@ -269,12 +290,27 @@ fn run_alone<T>(tx: Transaction<'_>, f: impl FnOnce(&Transaction<'_>) -> Result<
     }
 }
 
+/// The checkpoint thread: a passive checkpoint each time a commit asks for
+/// one. It copies what no reader still needs while writes go on, and never
+/// blocks a writer. Ends when the write connection, and with it the
+/// sender, is gone.
+fn run_checkpoints(conn: &Connection, asked: &Receiver<()>) {
+    while asked.recv().is_ok() {
+        if let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
+        {
+            tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
+        }
+    }
+}
+
 /// A checkpoint on the write connection, when one is due. Run by the writer
 /// thread holding the connection, so no write of this process lands while
-/// it copies: it completes, and the next write starts the WAL over.
+/// it copies what the checkpoint thread has left; a full checkpoint waits
+/// (up to the busy timeout) for that thread and for readers of older
+/// snapshots, so it completes and the next write starts the WAL over.
 fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
     if lone.checkpoint_due.swap(false, Ordering::AcqRel)
-        && let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
+        && let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::FULL)
     {
         tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
     }
@@ -415,7 +451,7 @@ fn clone_error(e: &StoreError) -> StoreError {
 
 #[cfg(test)]
 mod tests {
-    use super::{CHECKPOINT_PAGES, Engine, connect};
+    use super::{Engine, WAL_LIMIT_PAGES, connect};
     use rusqlite::StatementStatus;
     use std::path::Path;
     use std::sync::Arc;
@@ -472,9 +508,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("t.db");
         let engine = engine_on(&path);
-        // Each write adds at least two pages (a 5 KB row spills into an
-        // overflow page); unchecked, the WAL would reach 4 × the threshold.
-        let writes = 2 * usize::try_from(CHECKPOINT_PAGES).expect("positive");
+        // Steady writing, each write at least two pages (a 5 KB row spills
+        // into an overflow page): unchecked, the WAL would hold all of them,
+        // four times the limit.
+        let writes = 2 * usize::try_from(WAL_LIMIT_PAGES).expect("positive");
         for n in 0..writes {
             let n = i64::try_from(n).expect("small");
             engine
