@@ -317,10 +317,11 @@ fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
 }
 
 /// The next piece of work, polled for [`POLL_BEFORE_SLEEP`] before the
-/// thread sleeps; `None` once every sender is gone (the store was dropped).
-fn next_work(queue: &Receiver<Work>, lone: &Lone) -> Option<Work> {
+/// thread sleeps when `poll`; `None` once every sender is gone (the store
+/// was dropped).
+fn next_work(queue: &Receiver<Work>, lone: &Lone, poll: bool) -> Option<Work> {
     let started = std::time::Instant::now();
-    while started.elapsed() < POLL_BEFORE_SLEEP {
+    while poll && started.elapsed() < POLL_BEFORE_SLEEP {
         match queue.try_recv() {
             Ok(work) => return Some(work),
             Err(std::sync::mpsc::TryRecvError::Empty) => std::thread::yield_now(),
@@ -337,13 +338,18 @@ fn next_work(queue: &Receiver<Work>, lone: &Lone) -> Option<Work> {
 /// transaction, answers each, then checkpoints if one is due. Ends when
 /// every sender is gone.
 fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, lone: &Lone) {
-    while let Some(work) = next_work(queue, lone) {
+    // Poll for more only after a group of several jobs: after a lone one
+    // (a single client, or a checkpoint) the thread sleeps at once, so the
+    // next write runs on its caller's thread again.
+    let mut poll = false;
+    while let Some(work) = next_work(queue, lone, poll) {
         let lock = || match writer.lock() {
             Ok(conn) => conn,
             Err(poisoned) => poisoned.into_inner(),
         };
         let Work::Write(first) = work else {
             checkpoint_if_due(&lock(), lone);
+            poll = false;
             continue;
         };
         let mut group = vec![first];
@@ -356,6 +362,7 @@ fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, lone: &Lone) {
             }
         }
         let taken = group.len();
+        poll = taken > 1;
         let mut conn = lock();
         let completions = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
             Ok(tx) => commit_group(tx, group),
