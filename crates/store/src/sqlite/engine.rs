@@ -309,10 +309,27 @@ fn run_checkpoints(conn: &Connection, asked: &Receiver<()>) {
 /// (up to the busy timeout) for that thread and for readers of older
 /// snapshots, so it completes and the next write starts the WAL over.
 fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
-    if lone.checkpoint_due.swap(false, Ordering::AcqRel)
-        && let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::FULL)
-    {
-        tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
+    if !lone.checkpoint_due.swap(false, Ordering::AcqRel) {
+        return;
+    }
+    // While the checkpoint thread is at it, SQLite refuses a second
+    // checkpoint at once (busy) rather than wait: try again until it is
+    // done, or the write lock's own timeout has passed.
+    let started = std::time::Instant::now();
+    loop {
+        match conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::FULL) {
+            Ok(_) => return,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
+                return;
+            }
+        }
     }
 }
 
