@@ -67,10 +67,10 @@ enum Work {
     Checkpoint,
 }
 
-/// What tells a lone write (run on its caller's thread) from one that
-/// should join the writer thread's groups.
+/// What the writer thread and the callers share: whether a write may run
+/// on its caller's thread, and whether a checkpoint is due.
 #[derive(Default)]
-struct Lone {
+struct Shared {
     /// Jobs sent to the writer thread and not yet answered by it.
     queued: AtomicUsize,
     /// The writer thread is asleep, waiting for a job: no other write has
@@ -82,8 +82,9 @@ struct Lone {
     checkpoint_due: AtomicBool,
 }
 
-impl Lone {
-    fn now(&self) -> bool {
+impl Shared {
+    /// A write coming now is alone: it may run on its caller's thread.
+    fn lone(&self) -> bool {
         self.writer_asleep.load(Ordering::Acquire) && self.queued.load(Ordering::Acquire) == 0
     }
 }
@@ -94,8 +95,8 @@ pub(super) struct Engine {
     /// The write connection; the writer thread holds it while it runs a group,
     /// a lone caller while it runs its own write.
     writer: Arc<Mutex<Connection>>,
-    /// Whether a caller may run its write on its own thread.
-    lone: Arc<Lone>,
+    /// Shared with the writer thread.
+    shared: Arc<Shared>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
 }
@@ -128,7 +129,7 @@ impl Engine {
         let readers = (0..READERS)
             .map(|_| connect(path).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
-        let lone = Arc::new(Lone::default());
+        let shared = Arc::new(Shared::default());
         let checkpointer = connect(path)?;
         let (wake, asked) = sync_channel::<()>(1);
         std::thread::Builder::new()
@@ -140,7 +141,7 @@ impl Engine {
         // commit only wakes the checkpoint thread; past the second it marks
         // a checkpoint due for the writer thread. The checkpoint thread ends
         // when this hook is dropped with the connection.
-        let due = lone.clone();
+        let due = shared.clone();
         writer.wal_hook(Some(move |_: &mut rusqlite::hooks::Wal, pages: i32| {
             if pages >= CHECKPOINT_PAGES {
                 // Full means the thread is asked already.
@@ -153,7 +154,7 @@ impl Engine {
         }))?;
         let (jobs, queue) = sync_channel::<Work>(1024);
         let writer = Arc::new(Mutex::new(writer));
-        let (conn, state) = (writer.clone(), lone.clone());
+        let (conn, state) = (writer.clone(), shared.clone());
         std::thread::Builder::new()
             .name("sqlite-writer".into())
             .spawn(move || run_writer(&conn, &queue, &state))
@@ -161,7 +162,7 @@ impl Engine {
         Ok(Arc::new(Self {
             jobs,
             writer,
-            lone,
+            shared,
             readers,
             next_reader: AtomicUsize::new(0),
         }))
@@ -205,17 +206,17 @@ impl Engine {
 
     /// Runs `f` in a write transaction; answers once it is committed.
     ///
-    /// When no other write is running or waiting, the caller runs its own
-    /// transaction on its own thread: a lone client's step then costs no
-    /// hand-off to the writer thread and back. Otherwise the write is
-    /// queued for the writer thread, which commits it with whatever else
+    /// When the writer thread is asleep with nothing queued, the caller runs
+    /// its own transaction on its own thread: a lone client's step then
+    /// costs no hand-off to the writer thread and back. Otherwise the write
+    /// is queued for the writer thread, which commits it with whatever else
     /// is waiting (group commit).
     pub(super) async fn write<T, F>(&self, f: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&Transaction<'_>) -> Result<T> + Send + 'static,
     {
-        if self.lone.now()
+        if self.shared.lone()
             && let Ok(conn) = self.writer.try_lock()
             && let Some(tx) = begin_at_once(&conn)?
         {
@@ -235,21 +236,19 @@ impl Engine {
             });
             (ok, completion)
         });
-        self.lone.queued.fetch_add(1, Ordering::AcqRel);
+        self.shared.queued.fetch_add(1, Ordering::AcqRel);
         if self.jobs.send(Work::Write(job)).is_err() {
-            self.lone.queued.fetch_sub(1, Ordering::AcqRel);
+            self.shared.queued.fetch_sub(1, Ordering::AcqRel);
             return Err(StoreError::Backend("the writer thread has stopped".into()));
         }
         answered.await.map_err(|_| {
             StoreError::Backend("the write could not run (see the writer's log)".into())
         })?
     }
-}
 
-impl Engine {
     /// Hands a due checkpoint to the writer thread (after a caller's own commit).
     fn ask_checkpoint_if_due(&self) {
-        if self.lone.checkpoint_due.load(Ordering::Acquire) {
+        if self.shared.checkpoint_due.load(Ordering::Acquire) {
             // A full queue means the writer thread has work and checks anyway.
             let _ = self.jobs.try_send(Work::Checkpoint);
         }
@@ -308,10 +307,11 @@ fn run_checkpoints(conn: &Connection, asked: &Receiver<()>) {
 /// it copies what the checkpoint thread has left; a full checkpoint waits
 /// (up to the busy timeout) for that thread and for readers of older
 /// snapshots, so it completes and the next write starts the WAL over.
-fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
-    if !lone.checkpoint_due.swap(false, Ordering::AcqRel) {
+fn checkpoint_if_due(writer: &Mutex<Connection>, shared: &Shared) {
+    if !shared.checkpoint_due.swap(false, Ordering::AcqRel) {
         return;
     }
+    let conn = lock(writer);
     // While the checkpoint thread is at it, SQLite refuses a second
     // checkpoint at once (busy) rather than wait: try again until it is
     // done, or the write lock's own timeout has passed.
@@ -336,7 +336,7 @@ fn checkpoint_if_due(conn: &Connection, lone: &Lone) {
 /// The next piece of work, polled for [`POLL_BEFORE_SLEEP`] before the
 /// thread sleeps when `poll`; `None` once every sender is gone (the store
 /// was dropped).
-fn next_work(queue: &Receiver<Work>, lone: &Lone, poll: bool) -> Option<Work> {
+fn next_work(queue: &Receiver<Work>, shared: &Shared, poll: bool) -> Option<Work> {
     let started = std::time::Instant::now();
     while poll && started.elapsed() < POLL_BEFORE_SLEEP {
         match queue.try_recv() {
@@ -345,60 +345,61 @@ fn next_work(queue: &Receiver<Work>, lone: &Lone, poll: bool) -> Option<Work> {
             Err(std::sync::mpsc::TryRecvError::Disconnected) => return None,
         }
     }
-    lone.writer_asleep.store(true, Ordering::Release);
+    shared.writer_asleep.store(true, Ordering::Release);
     let work = queue.recv().ok();
-    lone.writer_asleep.store(false, Ordering::Release);
+    shared.writer_asleep.store(false, Ordering::Release);
     work
 }
 
 /// The writer thread: takes whatever jobs are waiting, commits them as one
 /// transaction, answers each, then checkpoints if one is due. Ends when
 /// every sender is gone.
-fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, lone: &Lone) {
+/// The write connection, also after a panic in another holder (the
+/// connection itself is still sound: its transaction was rolled back).
+fn lock(writer: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    writer
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, shared: &Shared) {
     // Poll for more only after a group of several jobs: after a lone one
     // (a single client, or a checkpoint) the thread sleeps at once, so the
     // next write runs on its caller's thread again.
     let mut poll = false;
-    while let Some(work) = next_work(queue, lone, poll) {
-        let lock = || match writer.lock() {
-            Ok(conn) => conn,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+    while let Some(work) = next_work(queue, shared, poll) {
         let Work::Write(first) = work else {
-            checkpoint_if_due(&lock(), lone);
+            checkpoint_if_due(writer, shared);
             poll = false;
             continue;
         };
         let mut group = vec![first];
-        let mut checkpoint_asked = false;
         while group.len() < MAX_GROUP {
             match queue.try_recv() {
                 Ok(Work::Write(job)) => group.push(job),
-                Ok(Work::Checkpoint) => checkpoint_asked = true,
+                // Due already: done after the group.
+                Ok(Work::Checkpoint) => {}
                 Err(_) => break,
             }
         }
         let taken = group.len();
         poll = taken > 1;
-        let mut conn = lock();
-        let completions = match conn.transaction_with_behavior(TransactionBehavior::Immediate) {
-            Ok(tx) => commit_group(tx, group),
+        // The connection is let go before the callers are answered.
+        let committed = match lock(writer).transaction_with_behavior(TransactionBehavior::Immediate)
+        {
+            Ok(tx) => Some(commit_group(tx, group)),
             Err(e) => {
-                let e = StoreError::from(e);
-                fail_group(group, &e);
-                lone.queued.fetch_sub(taken, Ordering::AcqRel);
-                continue;
+                fail_group(group, &StoreError::from(e));
+                None
             }
         };
-        drop(conn);
-        let (completions, commit) = completions;
-        for c in completions {
-            c(commit.as_ref().map(|_| ()).map_err(clone_error));
+        if let Some((completions, commit)) = committed {
+            for c in completions {
+                c(commit.as_ref().map(|_| ()).map_err(clone_error));
+            }
         }
-        lone.queued.fetch_sub(taken, Ordering::AcqRel);
-        if checkpoint_asked || lone.checkpoint_due.load(Ordering::Acquire) {
-            checkpoint_if_due(&lock(), lone);
-        }
+        shared.queued.fetch_sub(taken, Ordering::AcqRel);
+        checkpoint_if_due(writer, shared);
     }
 }
 
