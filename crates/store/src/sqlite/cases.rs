@@ -10,7 +10,7 @@ use crate::{
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use domain::case::{Case, Effect, SlaStatus};
 use rusqlite::types::Value;
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, ToSql, Transaction, params, params_from_iter};
 
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Backend(format!("case JSON: {e}"))
@@ -312,35 +312,113 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
     Ok((record, true))
 }
 
-/// The stored row of a case as an update needs it: its version, state and
-/// the columns the returned record carries, and its body as stored (the
-/// audit record's `before`), read without parsing the body.
+/// The stored row of a case as an update needs it: its version, the
+/// columns the returned record carries, the columns a step may change, and
+/// its body as stored (the audit record's `before`), read without parsing
+/// the body.
 struct Stored {
     version: i64,
-    state: String,
     receipt_no: String,
     intake_unit: String,
     applicant_user: Option<String>,
     body: String,
     created_at: DateTime<Utc>,
+    moving: Moving,
+}
+
+/// The columns of a case row a step may change besides its body and
+/// version. An update sets only those that differ from the stored row:
+/// SQLite rewrites the entry of every index on a column named in SET, and
+/// fires the SLA tally's trigger, whether the value changed or not, and
+/// most steps change the state alone.
+#[derive(PartialEq)]
+struct Moving {
+    state: String,
+    accepted_on: Option<NaiveDate>,
+    concluded_on: Option<NaiveDate>,
+    clock: ClockIndex,
+}
+
+impl Moving {
+    fn of(case: &Case, clock: ClockIndex) -> Moving {
+        Moving {
+            state: case.state.as_str().to_owned(),
+            accepted_on: case.accepted_on,
+            concluded_on: case.concluded_on,
+            clock,
+        }
+    }
+
+    /// The columns whose value in `self` differs from `stored`, with their new values.
+    fn changed_from<'a>(&'a self, stored: &Moving) -> Vec<(&'static str, &'a dyn ToSql)> {
+        let (new, old) = (&self.clock, &stored.clock);
+        let columns: [(&'static str, bool, &'a dyn ToSql); 8] = [
+            ("state", self.state != stored.state, &self.state),
+            (
+                "accepted_on",
+                self.accepted_on != stored.accepted_on,
+                &self.accepted_on,
+            ),
+            (
+                "concluded_on",
+                self.concluded_on != stored.concluded_on,
+                &self.concluded_on,
+            ),
+            ("deadline", new.deadline != old.deadline, &new.deadline),
+            ("warn_from", new.warn_from != old.warn_from, &new.warn_from),
+            (
+                "statutory_deadline",
+                new.statutory_deadline != old.statutory_deadline,
+                &new.statutory_deadline,
+            ),
+            (
+                "concluded_late",
+                new.concluded_late != old.concluded_late,
+                &new.concluded_late,
+            ),
+            (
+                "supplement_by",
+                new.supplement_by != old.supplement_by,
+                &new.supplement_by,
+            ),
+        ];
+        columns
+            .into_iter()
+            .filter(|(_, changed, _)| *changed)
+            .map(|(name, _, value)| (name, value))
+            .collect()
+    }
 }
 
 /// Applies a computed change inside `tx`, refusing it if the case moved on.
 pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
     let stored = tx
         .prepare_cached(
-            "SELECT version, state, receipt_no, intake_unit, applicant_user, body, created_at
+            "SELECT version, receipt_no, intake_unit, applicant_user, body, created_at, state,
+                 accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
+                 concluded_late, supplement_by
              FROM cases WHERE id = ?1",
         )?
         .query_row([u.id], |r| {
             Ok(Stored {
                 version: r.get(0)?,
-                state: r.get(1)?,
-                receipt_no: r.get(2)?,
-                intake_unit: r.get(3)?,
-                applicant_user: r.get(4)?,
-                body: r.get(5)?,
-                created_at: r.get(6)?,
+                receipt_no: r.get(1)?,
+                intake_unit: r.get(2)?,
+                applicant_user: r.get(3)?,
+                body: r.get(4)?,
+                created_at: r.get(5)?,
+                moving: Moving {
+                    state: r.get(6)?,
+                    accepted_on: r.get(7)?,
+                    concluded_on: r.get(8)?,
+                    clock: ClockIndex {
+                        deadline: r.get(9)?,
+                        warn_from: r.get(10)?,
+                        statutory_deadline: r.get(11)?,
+                        concluded_late: r.get(12)?,
+                        supplement_by: r.get(13)?,
+                    },
+                },
             })
         })
         .optional()?
@@ -354,17 +432,23 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     let case = &u.case;
     let body = serde_json::to_string(case).map_err(json_err)?;
     let k = &u.clock;
-    let n = exec(
-        tx,
-        "UPDATE cases SET state = ?1, accepted_on = ?2, concluded_on = ?3, deadline = ?4, warn_from = ?5,
-             statutory_deadline = ?6, concluded_late = ?7, supplement_by = ?8, body = ?9, updated_at = ?10,
-             version = version + 1
-         WHERE id = ?11 AND version = ?12",
-        params![
-            case.state.as_str(), case.accepted_on, case.concluded_on, k.deadline, k.warn_from,
-            k.statutory_deadline, k.concluded_late, k.supplement_by, body, u.at, u.id, u.expected_version
-        ],
-    )?;
+    let moving = Moving::of(case, *k);
+    let changed = moving.changed_from(&stored.moving);
+    let mut sql = String::from("UPDATE cases SET ");
+    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(changed.len() + 4);
+    for (column, value) in changed {
+        args.push(value);
+        sql.push_str(&format!("{column} = ?{}, ", args.len()));
+    }
+    sql.push_str(&format!(
+        "body = ?{}, updated_at = ?{}, version = version + 1 WHERE id = ?{} AND version = ?{}",
+        args.len() + 1,
+        args.len() + 2,
+        args.len() + 3,
+        args.len() + 4
+    ));
+    args.extend([&body as &dyn ToSql, &u.at, &u.id, &u.expected_version]);
+    let n = exec(tx, &sql, params_from_iter(args))?;
     if n != 1 {
         return Err(StoreError::Conflict(
             "办件已被他人修改，请刷新后重试".into(),
@@ -373,7 +457,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
-        from: Some(&stored.state),
+        from: Some(&stored.moving.state),
         to: case.state.as_str(),
         effects: &u.effects,
         actor: &u.actor,
