@@ -128,6 +128,13 @@ pub(super) fn connect(path: &Path) -> Result<Connection> {
 impl Engine {
     /// Starts the writer thread on `writer` and opens the readers.
     pub(super) fn start(path: &Path, mut writer: Connection) -> Result<Arc<Self>> {
+        // A group of jobs runs each in a savepoint, and SQLite keeps the
+        // pages a savepoint changes in a sub-journal, in memory up to 64 KiB
+        // and then in a temporary file: a group of four steps passed that
+        // and wrote the sub-journal to /var/tmp's disk. The writer's
+        // transactions are small, so its temporary storage stays in memory.
+        // (The readers keep the default: a large sort there may spill.)
+        writer.pragma_update(None, "temp_store", "MEMORY")?;
         let readers = (0..READERS)
             .map(|_| connect(path).map(Mutex::new))
             .collect::<Result<Vec<_>>>()?;
