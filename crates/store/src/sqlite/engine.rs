@@ -43,12 +43,16 @@ const READERS: usize = 4;
 /// (bench/results/README.md). Once it sleeps, a write that comes alone runs
 /// on its caller's thread.
 const POLL_BEFORE_SLEEP: std::time::Duration = std::time::Duration::from_micros(50);
-/// New WAL pages after which a commit wakes the checkpoint thread (SQLite's
-/// own automatic checkpoint uses the same threshold).
-const CHECKPOINT_PAGES: i32 = 1000;
+/// New WAL pages after which a commit wakes the checkpoint thread (about
+/// 1 MiB): often enough that the checkpoint the writer thread finishes at
+/// [`WAL_LIMIT_PAGES`] has little left to copy (writes wait while it does:
+/// every 1,000 pages, that wait put 8-client steps' p99 from 7 to 9.7 ms
+/// and their slowest at 111 ms on disk), rarely enough that a checkpoint's
+/// two fsyncs and sort of the WAL's index stay a small cost.
+const CHECKPOINT_PAGES: i32 = 250;
 /// WAL pages after which the writer thread finishes a checkpoint itself, so
 /// that the WAL starts over (about 16 MiB).
-const WAL_LIMIT_PAGES: i32 = 4 * CHECKPOINT_PAGES;
+const WAL_LIMIT_PAGES: i32 = 4000;
 /// How long a write waits for another process (`onewindow sweep`, say) to
 /// release the database's write lock before it fails.
 const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
@@ -578,14 +582,15 @@ mod tests {
         );
         assert_eq!(rows(&path), i64::try_from(writes).expect("small"));
         // A checkpoint costs two fsyncs and a sort of the WAL's index: one
-        // for each CHECKPOINT_PAGES new pages, not one for each commit once
-        // the WAL has passed that size.
+        // for each CHECKPOINT_PAGES new pages (a write here is two pages or
+        // a few more), not one for each commit once the WAL has passed that
+        // size (which ran 335–503 here).
         let pages = 2 * writes;
         let expected = pages / usize::try_from(CHECKPOINT_PAGES).expect("positive");
         let ran = engine.shared.passive_checkpoints.load(Ordering::Relaxed);
         assert!(
             (1..=2 * expected).contains(&ran),
-            "{ran} passive checkpoints for {pages} WAL pages (about {expected} expected)"
+            "{ran} passive checkpoints for {pages} or more WAL pages (about {expected} expected)"
         );
         drop(engine);
     }
