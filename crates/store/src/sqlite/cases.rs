@@ -82,6 +82,18 @@ struct Raw {
     updated_at: DateTime<Utc>,
 }
 
+/// The clock columns (deadline, warn_from, statutory_deadline,
+/// concluded_late, supplement_by) of a case row, read from column `first` on.
+fn read_clock(r: &Row<'_>, first: usize) -> rusqlite::Result<ClockIndex> {
+    Ok(ClockIndex {
+        deadline: r.get(first)?,
+        warn_from: r.get(first + 1)?,
+        statutory_deadline: r.get(first + 2)?,
+        concluded_late: r.get(first + 3)?,
+        supplement_by: r.get(first + 4)?,
+    })
+}
+
 impl Raw {
     fn read(r: &Row<'_>) -> rusqlite::Result<Raw> {
         Ok(Raw {
@@ -90,13 +102,7 @@ impl Raw {
             version: r.get(2)?,
             intake_unit: r.get(3)?,
             applicant_user: r.get(4)?,
-            clock: ClockIndex {
-                deadline: r.get(5)?,
-                warn_from: r.get(6)?,
-                statutory_deadline: r.get(7)?,
-                concluded_late: r.get(8)?,
-                supplement_by: r.get(9)?,
-            },
+            clock: read_clock(r, 5)?,
             body: r.get(10)?,
             created_at: r.get(11)?,
             updated_at: r.get(12)?,
@@ -331,7 +337,6 @@ struct Stored {
 /// SQLite rewrites the entry of every index on a column named in SET, and
 /// fires the SLA tally's trigger, whether the value changed or not, and
 /// most steps change the state alone.
-#[derive(PartialEq)]
 struct Moving {
     state: String,
     accepted_on: Option<NaiveDate>,
@@ -411,13 +416,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
                     state: r.get(6)?,
                     accepted_on: r.get(7)?,
                     concluded_on: r.get(8)?,
-                    clock: ClockIndex {
-                        deadline: r.get(9)?,
-                        warn_from: r.get(10)?,
-                        statutory_deadline: r.get(11)?,
-                        concluded_late: r.get(12)?,
-                        supplement_by: r.get(13)?,
-                    },
+                    clock: read_clock(r, 9)?,
                 },
             })
         })
