@@ -356,42 +356,52 @@ impl Moving {
 
     /// The columns whose value in `self` differs from `stored`, with their new values.
     fn changed_from<'a>(&'a self, stored: &Moving) -> Vec<(&'static str, &'a dyn ToSql)> {
+        fn differs<'a, T: PartialEq + ToSql>(
+            set: &mut Vec<(&'static str, &'a dyn ToSql)>,
+            column: &'static str,
+            new: &'a T,
+            old: &T,
+        ) {
+            if new != old {
+                set.push((column, new));
+            }
+        }
         let (new, old) = (&self.clock, &stored.clock);
-        let columns: [(&'static str, bool, &'a dyn ToSql); 8] = [
-            ("state", self.state != stored.state, &self.state),
-            (
-                "accepted_on",
-                self.accepted_on != stored.accepted_on,
-                &self.accepted_on,
-            ),
-            (
-                "concluded_on",
-                self.concluded_on != stored.concluded_on,
-                &self.concluded_on,
-            ),
-            ("deadline", new.deadline != old.deadline, &new.deadline),
-            ("warn_from", new.warn_from != old.warn_from, &new.warn_from),
-            (
-                "statutory_deadline",
-                new.statutory_deadline != old.statutory_deadline,
-                &new.statutory_deadline,
-            ),
-            (
-                "concluded_late",
-                new.concluded_late != old.concluded_late,
-                &new.concluded_late,
-            ),
-            (
-                "supplement_by",
-                new.supplement_by != old.supplement_by,
-                &new.supplement_by,
-            ),
-        ];
-        columns
-            .into_iter()
-            .filter(|(_, changed, _)| *changed)
-            .map(|(name, _, value)| (name, value))
-            .collect()
+        let mut set = Vec::new();
+        differs(&mut set, "state", &self.state, &stored.state);
+        differs(
+            &mut set,
+            "accepted_on",
+            &self.accepted_on,
+            &stored.accepted_on,
+        );
+        differs(
+            &mut set,
+            "concluded_on",
+            &self.concluded_on,
+            &stored.concluded_on,
+        );
+        differs(&mut set, "deadline", &new.deadline, &old.deadline);
+        differs(&mut set, "warn_from", &new.warn_from, &old.warn_from);
+        differs(
+            &mut set,
+            "statutory_deadline",
+            &new.statutory_deadline,
+            &old.statutory_deadline,
+        );
+        differs(
+            &mut set,
+            "concluded_late",
+            &new.concluded_late,
+            &old.concluded_late,
+        );
+        differs(
+            &mut set,
+            "supplement_by",
+            &new.supplement_by,
+            &old.supplement_by,
+        );
+        set
     }
 }
 

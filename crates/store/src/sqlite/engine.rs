@@ -376,9 +376,6 @@ fn next_work(queue: &Receiver<Work>, shared: &Shared, poll: bool) -> Option<Work
     work
 }
 
-/// The writer thread: takes whatever jobs are waiting, commits them as one
-/// transaction, answers each, then checkpoints if one is due. Ends when
-/// every sender is gone.
 /// The write connection, also after a panic in another holder (the
 /// connection itself is still sound: its transaction was rolled back).
 fn lock(writer: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
@@ -387,6 +384,9 @@ fn lock(writer: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
+/// The writer thread: takes whatever jobs are waiting, commits them as one
+/// transaction, answers each, then checkpoints if one is due. Ends when
+/// every sender is gone.
 fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, shared: &Shared) {
     // Poll for more only after a group of several jobs: after a lone one
     // (a single client, or a checkpoint) the thread sleeps at once, so the
