@@ -5,7 +5,7 @@ The Python package `chinesecalendar` (import name `chinese_calendar`) keeps
 its own copy of the State Council's holiday arrangements. This script asks it,
 day by day, whether each day from 2020-01-01 to 2026-12-31 is a working day,
 and writes the answers to crates/domain/tests/data/chinesecalendar-2020-2026.txt,
-which crates/domain/tests/calendar.rs compares with the calendar onewindow
+which crates/domain/tests/it/calendar.rs compares with the calendar onewindow
 ships (crates/domain/data/calendar.toml).
 
 Usage (from anywhere):
