@@ -9,3 +9,4 @@ mod excel;
 mod hotline;
 mod pages;
 mod staff_pages;
+mod web;

@@ -5,17 +5,16 @@
 
 use std::sync::Arc;
 
+pub use crate::web::{Page, d, encode, form_body, multipart};
 use app::http::{AppState, router};
 use app::service::{FixedClock, Services, hash_session_id};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use chrono::{NaiveDate, Utc};
+use axum::http::{Request, StatusCode, header};
+use chrono::Utc;
 use domain::case::WarningRule;
-use http_body_util::BodyExt;
 use store::testing::{self, TestDb};
 use store::{Actor, Store};
-use tower::ServiceExt;
 
 /// The password the tests give the demo users they sign in as.
 pub const PASSWORD: &str = "admin-pages-2026";
@@ -34,69 +33,6 @@ pub struct AdminApp {
 pub struct Session {
     pub cookie: String,
     pub csrf: String,
-}
-
-/// A page as answered.
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub bytes: Vec<u8>,
-    pub text: String,
-}
-
-impl Page {
-    /// Asserts the status and that every text is on the page.
-    #[track_caller]
-    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; page:\n{}",
-            self.text
-        );
-        for t in texts {
-            assert!(
-                self.text.contains(t),
-                "“{t}” is not on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// Asserts that none of the texts is on the page.
-    #[track_caller]
-    pub fn lacks(&self, texts: &[&str]) -> &Self {
-        for t in texts {
-            assert!(
-                !self.text.contains(t),
-                "“{t}” should not be on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// The value of the first field `name` on the page.
-    #[track_caller]
-    pub fn field(&self, name: &str) -> String {
-        let start = format!("name=\"{name}\" value=\"");
-        let i = self
-            .text
-            .find(&start)
-            .unwrap_or_else(|| panic!("no field {name} on the page:\n{}", self.text))
-            + start.len();
-        self.text[i..].split('"').next().unwrap().to_owned()
-    }
-
-    /// A response header as text (empty when absent).
-    pub fn header(&self, name: header::HeaderName) -> &str {
-        self.headers.get(name).map_or("", |v| v.to_str().unwrap())
-    }
-}
-
-/// A day of 2026.
-pub fn d(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).unwrap()
 }
 
 /// The app on every configured backend, the clock on 2026-09-14.
@@ -120,78 +56,10 @@ pub async fn apps() -> Vec<AdminApp> {
     apps
 }
 
-/// Percent-encodes a form value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// An urlencoded body of these pairs.
-pub fn form_body<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k.as_ref()), encode(v.as_ref())))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// A `multipart/form-data` body: its content type and bytes. Files are
-/// (field name, file name, bytes).
-pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    const BOUNDARY: &str = "----admin-pages-boundary-51c2";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
-}
-
 impl AdminApp {
     /// Sends a request as built.
     pub async fn send(&self, req: Request<Body>) -> Page {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router answers");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes()
-            .to_vec();
-        Page {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes,
-        }
+        Page::send(&self.router, req).await
     }
 
     /// Posts the login form as a browser would; the answer as given.
@@ -270,7 +138,11 @@ impl AdminApp {
         uri: &str,
         fields: &[(K, V)],
     ) -> Page {
-        let body = format!("csrf={}&{}", encode(&s.csrf), form_body(fields));
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .collect();
+        let body = format!("csrf={}&{}", encode(&s.csrf), form_body(&fields));
         let req = Request::post(uri)
             .header(header::COOKIE, format!("ow_session={}", s.cookie))
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -289,7 +161,11 @@ impl AdminApp {
     ) -> Page {
         let mut all = vec![("csrf", s.csrf.as_str())];
         all.extend_from_slice(fields);
-        let (content_type, body) = multipart(&all, files);
+        let files: Vec<_> = files
+            .iter()
+            .map(|&(name, file_name, bytes)| (name, file_name, "application/octet-stream", bytes))
+            .collect();
+        let (content_type, body) = multipart(&all, &files);
         let req = Request::post(uri)
             .header(header::COOKIE, format!("ow_session={}", s.cookie))
             .header(header::CONTENT_TYPE, content_type)

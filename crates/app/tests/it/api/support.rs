@@ -4,6 +4,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::web::Page;
+pub use crate::web::d;
 use app::http::auth::{hash_token, new_token};
 use app::http::{AppState, router};
 use app::service::{FixedClock, Services};
@@ -13,10 +15,8 @@ use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
 use domain::case::WarningRule;
 use domain::unit::{Role, UnitCode, User};
-use http_body_util::BodyExt;
 use serde_json::Value;
 use store::testing::{self, TestDb};
-use tower::ServiceExt;
 
 /// Users who get a token: the default demo users, plus `approver.wjj` and
 /// `head.zgb` (the hall's head, who decides its matters) made here.
@@ -184,22 +184,12 @@ impl App {
 
     /// Sends a request as built.
     pub async fn send_raw(&self, req: Request<Body>) -> Reply {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router answers");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        let text = String::from_utf8_lossy(&bytes).into_owned();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let page = Page::send(&self.router, req).await;
         Reply {
-            status,
-            headers,
-            body,
-            text,
+            status: page.status,
+            headers: page.headers,
+            body: serde_json::from_slice(&page.bytes).unwrap_or(Value::Null),
+            text: page.text,
         }
     }
 
@@ -248,11 +238,6 @@ impl App {
             .map(|c| c["record"]["id"].as_i64().expect("id"))
             .collect()
     }
-}
-
-/// A day of 2026.
-pub fn d(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
 }
 
 /// A date as the API writes it.

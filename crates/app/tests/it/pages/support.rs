@@ -6,17 +6,16 @@
 
 use std::sync::Arc;
 
+pub use crate::web::{Page, d, encode, multipart};
 use app::http::{AppState, router};
 use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services, hash_session_id};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, header};
 use chrono::{NaiveDate, TimeDelta, Utc};
 use domain::case::{Action, Channel, WarningRule};
-use http_body_util::BodyExt;
 use store::testing::{self, TestDb};
 use store::{Actor, NewSession};
-use tower::ServiceExt;
 
 /// The pages' paths, for tests that walk them.
 pub mod paths {
@@ -61,23 +60,6 @@ pub mod paths {
     }
 }
 
-/// Percent-encodes a query value (everything but unreserved ASCII).
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
-/// A day of 2026.
-pub fn d(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
-}
-
 /// A person with a valid 居民身份证号 ending in X.
 pub fn person(name: &str) -> ApplicantInput {
     ApplicantInput::Person {
@@ -96,54 +78,6 @@ pub struct PageApp {
     /// Where uploads go (the Services' data directory).
     pub data_dir: tempfile::TempDir,
     _db: TestDb,
-}
-
-/// A page as answered.
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub text: String,
-}
-
-impl Page {
-    /// Asserts the status and that every piece of text is on the page.
-    #[track_caller]
-    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; page:\n{}",
-            self.text
-        );
-        for t in texts {
-            assert!(
-                self.text.contains(t),
-                "“{t}” is not on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// Asserts that none of the texts is on the page.
-    #[track_caller]
-    pub fn lacks(&self, texts: &[&str]) -> &Self {
-        for t in texts {
-            assert!(
-                !self.text.contains(t),
-                "“{t}” should not be on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// A response header as text.
-    pub fn header(&self, name: &str) -> &str {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
 }
 
 /// A signed-in browser: its session cookie and the session's CSRF token.
@@ -185,20 +119,7 @@ impl PageApp {
 
     /// Sends a request as built.
     pub async fn send(&self, req: Request<Body>) -> Page {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router answers");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Page {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Page::send(&self.router, req).await
     }
 
     /// GET a page with no one signed in.
@@ -299,34 +220,4 @@ impl PageApp {
             .expect("case opened");
         view
     }
-}
-
-/// A `multipart/form-data` body: its content type and bytes. Files are
-/// (field name, file name, content type, bytes).
-pub fn multipart(
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &str, &[u8])],
-) -> (String, Vec<u8>) {
-    const BOUNDARY: &str = "----onewindow-test-boundary-7d1f";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
-            )
-            .as_bytes(),
-        );
-    }
-    for (name, file_name, content_type, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
 }

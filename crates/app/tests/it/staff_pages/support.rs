@@ -4,18 +4,17 @@
 
 use std::sync::Arc;
 
+pub use crate::web::{Page, d, form_body};
 use app::http::{AppState, router};
 use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
 use axum::Router;
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
+use axum::http::{Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
 use domain::case::{Action, Channel, WarningRule};
 use domain::unit::{Role, UnitCode, User};
-use http_body_util::BodyExt;
 use store::Actor;
 use store::testing::{self, TestDb};
-use tower::ServiceExt;
 
 /// The password every demo user gets in these tests.
 pub const PASSWORD: &str = "staff-pages-2026";
@@ -37,82 +36,6 @@ pub struct Session {
     pub csrf: String,
 }
 
-/// A page as answered.
-pub struct Page {
-    pub status: StatusCode,
-    pub headers: HeaderMap,
-    pub text: String,
-}
-
-impl Page {
-    /// Asserts the status and that every text is on the page.
-    #[track_caller]
-    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
-        assert_eq!(
-            self.status, status,
-            "unexpected status; page:\n{}",
-            self.text
-        );
-        for t in texts {
-            assert!(
-                self.text.contains(t),
-                "“{t}” is not on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// Asserts that none of the texts is on the page.
-    #[track_caller]
-    pub fn lacks(&self, texts: &[&str]) -> &Self {
-        for t in texts {
-            assert!(
-                !self.text.contains(t),
-                "“{t}” should not be on the page:\n{}",
-                self.text
-            );
-        }
-        self
-    }
-
-    /// The `Location` of a redirect.
-    pub fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-    }
-
-    /// The value of the first `<input name="{name}" value="…">` on the page.
-    #[track_caller]
-    pub fn field(&self, name: &str) -> String {
-        self.try_field(name)
-            .unwrap_or_else(|| panic!("no field {name} on the page:\n{}", self.text))
-    }
-
-    /// The value of the first field `name`, if there is one.
-    pub fn try_field(&self, name: &str) -> Option<String> {
-        let start = format!("name=\"{name}\" value=\"");
-        let i = self.text.find(&start)? + start.len();
-        self.text[i..].split('"').next().map(str::to_owned)
-    }
-
-    /// The table row (`<tr …>…</tr>`) holding `needle`.
-    #[track_caller]
-    pub fn row(&self, needle: &str) -> &str {
-        let at = self
-            .text
-            .find(needle)
-            .unwrap_or_else(|| panic!("“{needle}” is not on the page:\n{}", self.text));
-        let start = self.text[..at].rfind("<tr").unwrap_or(0);
-        let end = self.text[at..]
-            .find("</tr>")
-            .map_or(self.text.len(), |e| at + e);
-        &self.text[start..end]
-    }
-}
-
 /// Text without its tags and spaces, for comparing table rows.
 pub fn text_of(html: &str) -> String {
     let mut out = String::new();
@@ -126,11 +49,6 @@ pub fn text_of(html: &str) -> String {
         }
     }
     out
-}
-
-/// A day of 2026.
-pub fn d(month: u32, day: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
 }
 
 /// The app on every configured backend, the clock on `start`.
@@ -198,20 +116,7 @@ impl StaffApp {
 
     /// Sends a request as built.
     pub async fn send(&self, req: Request<Body>) -> Page {
-        let res = self
-            .router
-            .clone()
-            .oneshot(req)
-            .await
-            .expect("the router answers");
-        let status = res.status();
-        let headers = res.headers().clone();
-        let bytes = res.into_body().collect().await.expect("body").to_bytes();
-        Page {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        Page::send(&self.router, req).await
     }
 
     /// Signs `username` in through the login page (setting their password first).
@@ -226,7 +131,7 @@ impl StaffApp {
             .await;
         let csrf = form.field("csrf");
         let body = form_body(&[
-            ("csrf", &csrf),
+            ("csrf", csrf.as_str()),
             ("username", username),
             ("password", PASSWORD),
             ("next", ""),
@@ -337,25 +242,4 @@ impl StaffApp {
             .expect("case opened");
         view
     }
-}
-
-/// An urlencoded body.
-pub fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Percent-encodes a form value.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(b).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

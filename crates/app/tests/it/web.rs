@@ -1,0 +1,173 @@
+//! What the page and API tests share: a page as the router answers it and
+//! the checks made on it, form and multipart bodies, and the days of 2026
+//! their fixed clocks are set to.
+#![expect(clippy::expect_used, reason = "test helpers fail loudly")]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use chrono::NaiveDate;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// A day of 2026.
+pub fn d(month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, month, day).expect("a 2026 day")
+}
+
+/// Percent-encodes a form or query value (everything but unreserved ASCII).
+pub fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// An urlencoded body of these pairs.
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A `multipart/form-data` body: its content type and bytes. Files are
+/// (field name, file name, content type, bytes).
+pub fn multipart(
+    fields: &[(&str, &str)],
+    files: &[(&str, &str, &str, &[u8])],
+) -> (String, Vec<u8>) {
+    const BOUNDARY: &str = "----onewindow-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, file_name, content_type, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: {content_type}\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{BOUNDARY}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={BOUNDARY}"), body)
+}
+
+/// A page as answered.
+pub struct Page {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+    pub text: String,
+}
+
+impl Page {
+    /// Sends `req` through `router` and reads the whole answer.
+    pub async fn send(router: &Router, req: Request<Body>) -> Page {
+        let res = router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("the router answers");
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        Page {
+            status,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
+        }
+    }
+
+    /// Asserts the status and that every piece of text is on the page.
+    #[track_caller]
+    pub fn expect(&self, status: StatusCode, texts: &[&str]) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; page:\n{}",
+            self.text
+        );
+        for t in texts {
+            assert!(
+                self.text.contains(t),
+                "“{t}” is not on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// Asserts that none of the texts is on the page.
+    #[track_caller]
+    pub fn lacks(&self, texts: &[&str]) -> &Self {
+        for t in texts {
+            assert!(
+                !self.text.contains(t),
+                "“{t}” should not be on the page:\n{}",
+                self.text
+            );
+        }
+        self
+    }
+
+    /// A response header as text (empty when absent).
+    pub fn header<K: header::AsHeaderName>(&self, name: K) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    /// The `Location` of a redirect.
+    pub fn location(&self) -> &str {
+        self.header(header::LOCATION)
+    }
+
+    /// The value of the first `<input name="{name}" value="…">` on the page.
+    #[track_caller]
+    pub fn field(&self, name: &str) -> String {
+        self.try_field(name)
+            .unwrap_or_else(|| panic!("no field {name} on the page:\n{}", self.text))
+    }
+
+    /// The value of the first field `name`, if there is one.
+    pub fn try_field(&self, name: &str) -> Option<String> {
+        let start = format!("name=\"{name}\" value=\"");
+        let i = self.text.find(&start)? + start.len();
+        self.text[i..].split('"').next().map(str::to_owned)
+    }
+
+    /// The table row (`<tr …>…</tr>`) holding `needle`.
+    #[track_caller]
+    pub fn row(&self, needle: &str) -> &str {
+        let at = self
+            .text
+            .find(needle)
+            .unwrap_or_else(|| panic!("“{needle}” is not on the page:\n{}", self.text));
+        let start = self.text[..at].rfind("<tr").unwrap_or(0);
+        let end = self.text[at..]
+            .find("</tr>")
+            .map_or(self.text.len(), |e| at + e);
+        &self.text[start..end]
+    }
+}
