@@ -113,7 +113,15 @@ fn db(tmp: &Path, name: &str) -> anyhow::Result<String> {
     Ok(dir.join(name).display().to_string())
 }
 
-/// SpiffWorkflow with 1 and 8 clients, bpmn-engine with 1.
+/// A row's name: the engine and how many clients drove it.
+fn clients_name(engine: &str, clients: usize) -> String {
+    format!(
+        "{engine}, {clients} client{}",
+        if clients == 1 { "" } else { "s" }
+    )
+}
+
+/// SpiffWorkflow and bpmn-engine, each with 1 and 8 clients.
 pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Result<()> {
     let n = opts.engine_cases();
     let bpmn = bench_dir().join("case3.bpmn");
@@ -132,12 +140,15 @@ pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Res
                     "SpiffWorkflow",
                 )
                 .await?;
-                let name = format!(
-                    "SpiffWorkflow, {clients} client{}",
-                    if clients == 1 { "" } else { "s" }
-                );
                 let target = if clients == 1 { "≈ 800" } else { "" };
-                report.row_note("engine", &name, rate(&v), "cases/s", target, note);
+                report.row_note(
+                    "engine",
+                    &clients_name("SpiffWorkflow", clients),
+                    rate(&v),
+                    "cases/s",
+                    target,
+                    note,
+                );
                 report.detail(&format!("engine_spiff_{clients}"), v);
             }
         }
@@ -162,30 +173,34 @@ pub async fn run(opts: &Options, tmp: &Path, report: &mut Report) -> anyhow::Res
     let m = (n / 4).max(50);
     match node_ready(!opts.smoke).await {
         Ok(true) => {
-            eprintln!("peers: bpmn-engine, {m} cases, 1 client…");
-            let v = run_json(
-                Command::new("node")
-                    .arg(bench_dir().join("bpmn-engine/run.mjs"))
-                    .arg("--bpmn")
-                    .arg(&bpmn)
-                    .args([
-                        "--db",
-                        &db(tmp, "bpmn-engine.db")?,
-                        "--cases",
-                        &m.to_string(),
-                    ]),
-                "bpmn-engine",
-            )
-            .await?;
-            report.row_note(
-                "engine",
-                "bpmn-engine, 1 client",
-                rate(&v),
-                "cases/s",
-                "",
-                &format!("{note}; {m} cases"),
-            );
-            report.detail("engine_bpmn_engine_1", v);
+            for clients in [1usize, 8] {
+                eprintln!("peers: bpmn-engine, {m} cases, {clients} client(s)…");
+                let v = run_json(
+                    Command::new("node")
+                        .arg(bench_dir().join("bpmn-engine/run.mjs"))
+                        .arg("--bpmn")
+                        .arg(&bpmn)
+                        .args([
+                            "--db",
+                            &db(tmp, &format!("bpmn-engine-{clients}.db"))?,
+                            "--cases",
+                            &m.to_string(),
+                            "--clients",
+                            &clients.to_string(),
+                        ]),
+                    "bpmn-engine",
+                )
+                .await?;
+                report.row_note(
+                    "engine",
+                    &clients_name("bpmn-engine", clients),
+                    rate(&v),
+                    "cases/s",
+                    "",
+                    &format!("{note}; {m} cases"),
+                );
+                report.detail(&format!("engine_bpmn_engine_{clients}"), v);
+            }
         }
         Ok(false) => report.row_note(
             "engine",
