@@ -138,6 +138,18 @@ impl Page {
             .unwrap_or_default()
     }
 
+    /// The value this answer's `Set-Cookie` gives cookie `name`, if any.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find_map(|c| c.strip_prefix(prefix.as_str()))
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+    }
+
     /// The `Location` of a redirect.
     pub fn location(&self) -> &str {
         self.header(header::LOCATION)

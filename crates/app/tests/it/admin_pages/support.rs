@@ -102,15 +102,7 @@ impl AdminApp {
             self.backend,
             res.text
         );
-        let cookie = res
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("ow_session="))
-            .and_then(|c| c.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let cookie = res.cookie("ow_session").expect("a session cookie");
         // The token a signed-in page puts in its forms is the session's own.
         let services = &self.state.services;
         let csrf = self

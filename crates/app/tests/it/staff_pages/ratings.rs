@@ -66,15 +66,7 @@ pub async fn rate(app: &StaffApp, token: &str, fields: &[(&str, &str)]) -> Page 
     // The visitor's token comes in the `ow_csrf` cookie (double submit),
     // whether or not the page still shows a form.
     let form = app.get_anonymous(&format!("/rate/{token}")).await;
-    let csrf = form
-        .headers
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("ow_csrf="))
-        .and_then(|c| c.split(';').next())
-        .expect("a CSRF cookie")
-        .to_owned();
+    let csrf = form.cookie("ow_csrf").expect("a CSRF cookie");
     let mut all = vec![("csrf", csrf.as_str())];
     all.extend_from_slice(fields);
     let req = Request::post(format!("/rate/{token}"))

@@ -149,15 +149,7 @@ impl StaffApp {
             self.backend,
             res.text
         );
-        let cookie = res
-            .headers
-            .get_all(header::SET_COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .find_map(|c| c.strip_prefix("ow_session="))
-            .and_then(|c| c.split(';').next())
-            .expect("a session cookie")
-            .to_owned();
+        let cookie = res.cookie("ow_session").expect("a session cookie");
         let mut session = Session {
             username: username.into(),
             cookie,
