@@ -134,7 +134,7 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             sla: SlaConfig::default(),
-            online_intake_unit: "zgb".into(),
+            online_intake_unit: domain::defaults::HALL_UNIT.into(),
             cookie_secure: false,
             public_url: None,
             session: SessionConfig::default(),

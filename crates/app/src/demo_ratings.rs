@@ -197,6 +197,7 @@ async fn unit_access(svc: &Services, unit: &str) -> Result<Access> {
             username: format!("demo@{unit}"),
             role: Role::Approver,
             unit: unit.to_owned(),
+            kind: domain::unit::UnitKind::Department,
             scope: Scope::Department(unit.to_owned()),
         }),
     }

@@ -24,6 +24,15 @@ pub enum DataError {
     Catalog(#[from] CatalogError),
 }
 
+/// The county's own unit, the root of the shipped organisation tree: what
+/// the platform's own acts (seeding, the daily sweep, the terminal, Open311
+/// clients) are attributed to, and the unit self-registered applicants join.
+pub const COUNTY_UNIT: &str = "qx";
+
+/// The county hall (政务服务管理办公室) whose clerks review online
+/// applications (预审) unless the configuration names another.
+pub const HALL_UNIT: &str = "zgb";
+
 #[derive(Deserialize)]
 struct UnitsFile {
     units: Vec<Unit>,
@@ -57,6 +66,15 @@ pub fn catalog() -> Result<Catalog, DataError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_county_and_hall_units_are_the_shipped_ones() {
+        let units = units().unwrap();
+        let root: Vec<_> = units.iter().filter(|u| u.parent.is_none()).collect();
+        assert_eq!(root.len(), 1);
+        assert_eq!(root[0].code.as_str(), COUNTY_UNIT);
+        assert!(units.iter().any(|u| u.code.as_str() == HALL_UNIT));
+    }
 
     #[test]
     fn shipped_data_is_valid() {

@@ -19,7 +19,7 @@ impl Actor {
     pub fn system() -> Self {
         Self {
             username: "system".into(),
-            unit: "qx".into(),
+            unit: domain::defaults::COUNTY_UNIT.into(),
         }
     }
 }

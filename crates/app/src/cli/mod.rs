@@ -116,7 +116,7 @@ pub(crate) fn cli_actor() -> store::Actor {
         .unwrap_or_else(|_| "unknown".into());
     store::Actor {
         username: format!("cli:{who}"),
-        unit: "qx".into(),
+        unit: domain::defaults::COUNTY_UNIT.into(),
     }
 }
 

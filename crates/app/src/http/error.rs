@@ -18,6 +18,7 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use domain::Refusal;
 use domain::case::CaseError;
 use domain::catalog::{CatalogError, Problem};
 use domain::party::IdError;
@@ -128,69 +129,90 @@ impl IntoResponse for AppError {
     }
 }
 
+/// The status of each kind of refusal: a rule of the request's own data
+/// (422), a clash with the record as it stands (409), no permission (403).
+fn refusal_status(refusal: Refusal) -> StatusCode {
+    match refusal {
+        Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        Refusal::Clash => StatusCode::CONFLICT,
+        Refusal::Forbidden => StatusCode::FORBIDDEN,
+    }
+}
+
+impl AppError {
+    /// The answer to a failed service call, read without taking it: the
+    /// pages render the same status, code and message the API sends.
+    pub fn of(e: &ServiceError) -> Self {
+        match e {
+            ServiceError::Refused {
+                refusal,
+                code,
+                message,
+            } => Self::new(refusal_status(*refusal), code, message.clone()),
+            ServiceError::Store(e) => Self::of_store(e),
+        }
+    }
+
+    fn of_store(e: &StoreError) -> Self {
+        match e {
+            StoreError::NotFound(_) => Self::not_found(e.to_string()),
+            StoreError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            StoreError::Catalog(c) => Self::of_catalog(c),
+            StoreError::Invalid(m) => {
+                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone())
+            }
+            StoreError::Backend(detail) => Self::internal(detail),
+        }
+    }
+
+    fn of_catalog(e: &CatalogError) -> Self {
+        let problems = match e {
+            CatalogError::Invalid(problems) => problems.clone(),
+            CatalogError::BadCode(_) => Vec::new(),
+        };
+        Self {
+            problems,
+            ..Self::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "catalog_invalid",
+                e.to_string(),
+            )
+        }
+    }
+
+    /// The message for a person.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
 impl From<ServiceError> for AppError {
     fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::Case(e) => e.into(),
-            ServiceError::Id(e) => e.into(),
-            ServiceError::Invalid { code, message } if code == crate::service::FORBIDDEN => {
-                Self::new(StatusCode::FORBIDDEN, code, message)
-            }
-            // 好差评: a second rating, or an order action its state does not allow.
-            ServiceError::Invalid { code, message }
-                if matches!(code, "already_rated" | "illegal_transition") =>
-            {
-                Self::new(StatusCode::CONFLICT, code, message)
-            }
-            ServiceError::Invalid { code, message } => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
-            }
-            ServiceError::Store(e) => e.into(),
-        }
+        Self::of(&e)
     }
 }
 
 impl From<CaseError> for AppError {
     fn from(e: CaseError) -> Self {
-        // An action the case's state does not allow is a clash with the
-        // case as it now stands; the other rules concern the request itself.
-        let status = match e {
-            CaseError::IllegalTransition { .. } => StatusCode::CONFLICT,
-            _ => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-        Self::new(status, e.code(), e.to_string())
+        ServiceError::from(e).into()
     }
 }
 
 impl From<IdError> for AppError {
     fn from(e: IdError) -> Self {
-        Self::new(StatusCode::UNPROCESSABLE_ENTITY, e.code(), e.to_string())
+        ServiceError::from(e).into()
     }
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound(_) => Self::not_found(e.to_string()),
-            StoreError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
-            StoreError::Catalog(e) => e.into(),
-            StoreError::Invalid(m) => Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m),
-            StoreError::Backend(detail) => Self::internal(&detail),
-        }
+        Self::of_store(&e)
     }
 }
 
 impl From<CatalogError> for AppError {
     fn from(e: CatalogError) -> Self {
-        let message = e.to_string();
-        let problems = match e {
-            CatalogError::Invalid(problems) => problems,
-            CatalogError::BadCode(_) => Vec::new(),
-        };
-        Self {
-            problems,
-            ..Self::new(StatusCode::UNPROCESSABLE_ENTITY, "catalog_invalid", message)
-        }
+        Self::of_catalog(&e)
     }
 }
 

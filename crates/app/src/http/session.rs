@@ -136,6 +136,7 @@ impl PageUser {
             username: self.username.clone(),
             role: self.role,
             unit: self.unit.clone(),
+            kind: self.unit_kind,
             scope: crate::service::scope_for(&self.username, self.role, &self.unit, self.unit_kind),
         }
     }

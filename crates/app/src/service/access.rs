@@ -13,14 +13,11 @@
 //!   政务服务中心 accepts every matter: 无差别一窗受理) every case;
 //! - applicant: the cases their own account applied for.
 
-use domain::case::{Action, ActionKind, offered, role_may};
+use domain::case::{Acting, Action};
 use domain::unit::{Role, UnitKind, User};
 use store::{Actor, CaseFilter, Scope};
 
-use super::{CaseView, CreateCase, Result, ServiceError, Services};
-
-/// The stable code of a refusal for lack of permission (403).
-pub const FORBIDDEN: &str = "forbidden";
+use super::{By, CaseView, CreateCase, Result, ServiceError, Services};
 
 /// What a signed-in user may see and do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +28,8 @@ pub struct Access {
     pub role: Role,
     /// The unit the user acts for.
     pub unit: String,
+    /// The kind of that unit (which hall level it serves as).
+    pub kind: UnitKind,
     /// The cases the user may see.
     pub scope: Scope,
 }
@@ -59,7 +58,17 @@ impl Access {
             username: user.username.clone(),
             role: user.role,
             unit: user.unit.as_str().to_owned(),
+            kind,
             scope: scope_for(&user.username, user.role, user.unit.as_str(), kind),
+        }
+    }
+
+    /// The user as the domain's rules see them: role, unit and unit kind.
+    pub fn acting(&self) -> Acting<'_> {
+        Acting {
+            role: self.role,
+            unit: &self.unit,
+            kind: self.kind,
         }
     }
 
@@ -76,14 +85,12 @@ impl Access {
         if roles.contains(&self.role) {
             Ok(())
         } else {
-            Err(forbidden(format!("{}无权进行此操作", self.role.label_zh())))
+            Err(ServiceError::forbidden(format!(
+                "{}无权进行此操作",
+                self.role.label_zh()
+            )))
         }
     }
-}
-
-/// A refusal for lack of permission (HTTP 403, code `forbidden`).
-pub fn forbidden(message: impl Into<String>) -> ServiceError {
-    ServiceError::invalid(FORBIDDEN, message)
 }
 
 impl Services {
@@ -130,7 +137,7 @@ impl Services {
             Scope::Applicant(_) => false,
         };
         if !allowed {
-            return Err(forbidden("您只能查看本单位的待办"));
+            return Err(ServiceError::forbidden("您只能查看本单位的待办"));
         }
         self.inbox(unit, limit, offset).await
     }
@@ -162,27 +169,33 @@ impl Services {
         key: Option<String>,
     ) -> Result<(CaseView, bool)> {
         match access.role {
-            Role::WindowClerk => self.create_case(&access.actor(), input, key).await,
-            Role::Applicant => {
-                if !input.channel.needs_review() || input.intake.is_some() {
-                    return Err(forbidden("申请人只能在网上提交申请，受理由窗口人员办理"));
-                }
-                let user = Some(access.username.clone());
-                self.create_case_for(&access.actor(), input, key, user)
+            Role::WindowClerk => {
+                let by = By::Person(access.acting());
+                self.create_case_for(&access.actor(), input, key, None, by)
                     .await
             }
-            _ => Err(forbidden(format!(
+            Role::Applicant => {
+                if !input.channel.needs_review() || input.intake.is_some() {
+                    return Err(ServiceError::forbidden(
+                        "申请人只能在网上提交申请，受理由窗口人员办理",
+                    ));
+                }
+                let user = Some(access.username.clone());
+                let by = By::Person(access.acting());
+                self.create_case_for(&access.actor(), input, key, user, by)
+                    .await
+            }
+            _ => Err(ServiceError::forbidden(format!(
                 "{}不能提交或受理办件",
                 access.role.label_zh()
             ))),
         }
     }
 
-    /// Applies an action as this user. A case out of scope is `NotFound`;
-    /// an action the case's state does not allow is refused by the domain
-    /// as usual; one the user's role or unit may not take is `forbidden`
-    /// (the rule of [`offered`]: step actions only on the unit's own steps,
-    /// decisions only by the responsible unit). Nothing is written when refused.
+    /// Applies an action as this user: one read of the case (out of scope
+    /// is `NotFound`), one decision by the domain ([`domain::case::Case::act`]:
+    /// the state's table, the action's rules, then the role's and unit's),
+    /// one write. Nothing is written when refused.
     pub async fn act_as(
         &self,
         access: &Access,
@@ -191,53 +204,8 @@ impl Services {
         action: Action,
     ) -> Result<CaseView> {
         let current = self.store.case_scoped(id, &access.scope).await?;
-        let kind = action.kind();
-        // The domain's own refusal (409/422) comes first: it says what is
-        // wrong with the action whoever takes it.
-        self.check_action(&current.case, &action).await?;
-        if !role_may(access.role, kind) {
-            return Err(forbidden(format!(
-                "{}不能{}",
-                access.role.label_zh(),
-                action.label_zh()
-            )));
-        }
-        let unit_may = offered(&current.case, access.role, &access.unit).contains(&kind)
-            && match &action {
-                Action::CompleteStep { step, .. } => current
-                    .case
-                    .steps
-                    .get(*step)
-                    .is_some_and(|s| s.unit == access.unit),
-                _ => true,
-            };
-        if !unit_may {
-            return Err(forbidden(format!(
-                "本单位不能对此办件{}",
-                action.label_zh()
-            )));
-        }
-        self.act(&access.actor(), id, expected_version, action)
+        let by = By::Person(access.acting());
+        self.apply(&access.actor(), by, current, expected_version, &action)
             .await
-    }
-
-    /// Whether the domain accepts `action` on `case` today (nothing is written).
-    async fn check_action(&self, case: &domain::case::Case, action: &Action) -> Result<()> {
-        if action.kind() == ActionKind::FlagOverdueSupplement {
-            return Err(forbidden("该操作由系统每日自动执行"));
-        }
-        let matter = self
-            .matter_version(&case.matter, case.matter_version)
-            .await?;
-        let cal = self.calendar();
-        case.apply(
-            action,
-            domain::case::Context {
-                today: self.today(),
-                matter: &matter.matter,
-                calendar: &cal,
-            },
-        )?;
-        Ok(())
     }
 }

@@ -442,7 +442,7 @@ fn new_password_hash(password: &str) -> Result<String> {
 }
 
 fn county() -> Result<UnitCode> {
-    UnitCode::parse("qx").map_err(|e| backend(e.to_string()))
+    UnitCode::parse(domain::defaults::COUNTY_UNIT).map_err(|e| backend(e.to_string()))
 }
 
 #[cfg(test)]

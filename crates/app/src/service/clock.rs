@@ -1,7 +1,7 @@
 //! What time it is: the system clock in production, a settable one in tests
 //! and demo data, so that deadlines can be checked on any date.
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use std::sync::Mutex;
 
 /// A source of the current instant.
@@ -58,5 +58,5 @@ impl Clock for FixedClock {
 
 /// The date in Asia/Shanghai (UTC+8 all year; China keeps no daylight saving).
 pub fn shanghai_today(now: DateTime<Utc>) -> NaiveDate {
-    (now + TimeDelta::hours(8)).date_naive()
+    domain::time::local_date(now)
 }

@@ -12,14 +12,14 @@ pub mod hotline;
 mod ratings;
 pub mod uploads;
 
-pub use access::{Access, FORBIDDEN, forbidden, scope_for};
+pub use access::{Access, scope_for};
 pub use accounts::{
     FieldErrors, LoginRefused, NewLogin, Registration, SessionRules, hash_password,
     hash_session_id, random_hex, verify_password,
 };
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
-pub use error::ServiceError;
+pub use error::{FORBIDDEN, ServiceError};
 pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 
 use chrono::NaiveDate;
@@ -31,6 +31,17 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use store::{Actor, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase, Store};
+
+/// Who a case action is decided for: a person, whom the domain's table of
+/// roles and units checks, or the platform itself (the daily sweep, the
+/// command line, demo data), which only the case's state and rules bind.
+#[derive(Debug, Clone, Copy)]
+pub enum By<'a> {
+    /// A signed-in user.
+    Person(domain::case::Acting<'a>),
+    /// The platform.
+    Platform,
+}
 
 /// Shorthand for service results.
 pub type Result<T, E = ServiceError> = std::result::Result<T, E>;
@@ -184,7 +195,7 @@ impl Services {
             calendar: Arc::new(RwLock::new(Arc::new(calendar))),
             rule,
             clock,
-            online_intake_unit: "zgb".into(),
+            online_intake_unit: domain::defaults::HALL_UNIT.into(),
             data_dir: PathBuf::from("data"),
             evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
@@ -264,7 +275,8 @@ impl Services {
         input: CreateCase,
         key: Option<String>,
     ) -> Result<(CaseView, bool)> {
-        self.create_case_for(actor, input, key, None).await
+        self.create_case_for(actor, input, key, None, By::Platform)
+            .await
     }
 
     /// Opens a case as [`Services::create_case`] does, recording the
@@ -276,6 +288,7 @@ impl Services {
         input: CreateCase,
         key: Option<String>,
         applicant_user: Option<String>,
+        by: By<'_>,
     ) -> Result<(CaseView, bool)> {
         let code = MatterCode::parse(&input.matter)
             .map_err(|_| ServiceError::invalid("invalid_matter_code", "事项编码无效"))?;
@@ -303,14 +316,12 @@ impl Services {
                 ));
             }
             let cal = self.calendar();
-            let (next, e) = case.apply(
-                intake,
-                Context {
-                    today,
-                    matter: &version.matter,
-                    calendar: &cal,
-                },
-            )?;
+            let ctx = Context {
+                today,
+                matter: &version.matter,
+                calendar: &cal,
+            };
+            let (next, e) = decide(&case, intake, by, ctx)?;
             case = next;
             effects = e;
         }
@@ -364,8 +375,10 @@ impl Services {
         Ok(v)
     }
 
-    /// Applies an action to a case. With `expected_version`, a case changed
-    /// since that version is a conflict; without it, the version read now is used.
+    /// Applies an action to a case as the platform (or on behalf of an
+    /// author the caller has already checked). With `expected_version`, a
+    /// case changed since that version is a conflict; without it, the
+    /// version read now is used.
     #[tracing::instrument(skip(self, action), fields(actor = %actor.username, action = action.name()))]
     pub async fn act(
         &self,
@@ -380,20 +393,25 @@ impl Services {
         // the newer case allows) is not trusted until the case as stored,
         // read afresh, refuses it too.
         let copy = self.store.case_for_change(id).await?;
-        match self.apply(actor, copy, expected_version, &action).await {
+        let first = self
+            .apply(actor, By::Platform, copy, expected_version, &action)
+            .await;
+        match first {
             Ok(view) => Ok(view),
             Err(_) => {
                 let fresh = self.store.case(id).await?;
-                self.apply(actor, fresh, expected_version, &action).await
+                self.apply(actor, By::Platform, fresh, expected_version, &action)
+                    .await
             }
         }
     }
 
-    /// Computes `action` on `current` and writes it, refused if the case has
-    /// moved on from `current.version` or from `expected_version`.
+    /// Decides `action` on `current` (once) and writes it, refused if the
+    /// case has moved on from `current.version` or from `expected_version`.
     async fn apply(
         &self,
         actor: &Actor,
+        by: By<'_>,
         current: CaseRecord,
         expected_version: Option<i64>,
         action: &Action,
@@ -409,14 +427,12 @@ impl Services {
             .await?;
         let today = self.today();
         let cal = self.calendar();
-        let (case, effects) = current.case.apply(
-            action,
-            Context {
-                today,
-                matter: &matter.matter,
-                calendar: &cal,
-            },
-        )?;
+        let ctx = Context {
+            today,
+            matter: &matter.matter,
+            calendar: &cal,
+        };
+        let (case, effects) = decide(&current.case, action, by, ctx)?;
         let update = CaseUpdate {
             id: current.id,
             expected_version: current.version,
@@ -474,6 +490,21 @@ impl Services {
         }
         Ok(flagged)
     }
+}
+
+/// The domain's decision on `action`: for a person, with their role and
+/// unit checked; for the platform, by the case's state and rules alone.
+fn decide(
+    case: &Case,
+    action: &Action,
+    by: By<'_>,
+    ctx: Context<'_>,
+) -> Result<(Case, Vec<domain::case::Effect>)> {
+    let outcome = match by {
+        By::Person(who) => case.act(action, who, ctx),
+        By::Platform => case.apply(action, ctx),
+    };
+    Ok(outcome?)
 }
 
 /// The calendar in force: the shipped years overridden by those loaded into the store.

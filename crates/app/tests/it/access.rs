@@ -27,7 +27,7 @@ use app::http::auth::{hash_token, new_token};
 use app::http::session::SessionSettings;
 use app::http::{AppState, router};
 use app::service::{
-    ApplicantInput, Clock, CreateCase, FixedClock, Services, hash_password, hash_session_id,
+    ApplicantInput, By, Clock, CreateCase, FixedClock, Services, hash_password, hash_session_id,
 };
 use axum::Router;
 use axum::body::Body;
@@ -203,6 +203,7 @@ impl App {
                 online("QX-ZGB-106", 1),
                 None,
                 Some("zhangwei".into()),
+                By::Platform,
             )
             .await
             .unwrap();
@@ -223,6 +224,7 @@ impl App {
                 online("QX-ZJJ-012", 3),
                 None,
                 Some("wangfang".into()),
+                By::Platform,
             )
             .await
             .unwrap();

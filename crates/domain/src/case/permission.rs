@@ -1,8 +1,10 @@
 //! Who may do what to a case: one rule, used by the pages to show only the
 //! actions a user may take and by the service layer to refuse the others.
 
-use super::{Case, CaseState};
-use crate::unit::Role;
+use super::transition::Outcome;
+use super::{Action, Case, CaseError, CaseState, Context};
+use crate::catalog::{Level, Matter};
+use crate::unit::{Role, UnitKind};
 
 /// The kinds of action, without their data (see [`super::Action`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +62,49 @@ impl super::Action {
     }
 }
 
+/// Which action kinds a case's state allows, whoever takes them: the one
+/// table both [`offered`] and [`Case::apply`](super::Case::apply)'s
+/// `illegal_transition` refusal read.
+pub fn allowed_in(state: CaseState) -> &'static [ActionKind] {
+    use ActionKind as K;
+    use CaseState as S;
+    match state {
+        S::Submitted => &[
+            K::Accept,
+            K::AcceptWithDeficiency,
+            K::NotifyOnce,
+            K::NotAccept,
+            K::Withdraw,
+        ],
+        S::Noticed => &[
+            K::Accept,
+            K::AcceptWithDeficiency,
+            K::NotifyOnce,
+            K::Resubmit,
+            K::NotAccept,
+            K::Withdraw,
+        ],
+        S::InReview => &[
+            K::CompleteStep,
+            K::Supplement,
+            K::Suspend,
+            K::Decide,
+            K::NotAccept,
+            K::Withdraw,
+            K::FlagOverdueSupplement,
+        ],
+        S::Suspended => &[
+            K::Resume,
+            K::Supplement,
+            K::Withdraw,
+            K::FlagOverdueSupplement,
+        ],
+        S::Approved => &[K::Issue, K::Supplement],
+        S::Issued => &[K::Deliver],
+        S::Delivered | S::Refused | S::NotAccepted | S::Withdrawn => &[],
+    }
+}
+
 /// Which action kinds a role may take at all:
 /// - the window (窗口) decides intake, takes supplements and withdrawals at
 ///   the counter, and hands results out (综合窗口出件);
@@ -100,64 +145,109 @@ pub fn role_may(role: Role, kind: ActionKind) -> bool {
     }
 }
 
+/// The hall level a unit of this kind serves as (a matter's `levels` list them).
+pub fn level_of(kind: UnitKind) -> Level {
+    match kind {
+        UnitKind::County | UnitKind::Department => Level::City,
+        UnitKind::Town | UnitKind::Street => Level::Town,
+        UnitKind::Village | UnitKind::Community => Level::Village,
+    }
+}
+
+/// Who takes an action: a person's role, the unit they act for and its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Acting<'a> {
+    /// The role.
+    pub role: Role,
+    /// The unit's code.
+    pub unit: &'a str,
+    /// The unit's kind (which hall level it serves as).
+    pub kind: UnitKind,
+}
+
+impl Case {
+    /// Whether `unit` holds an open step of the case.
+    fn holds_open_step(&self, unit: &str) -> bool {
+        self.steps
+            .iter()
+            .any(|s| s.unit == unit && s.opened_on.is_some() && s.done_on.is_none())
+    }
+
+    /// Whether the unit acting may take an action of this kind on the case:
+    /// steps are completed by the units that hold them, decisions, issuing
+    /// and 不予受理 belong to the responsible unit, and the clock is stopped
+    /// by the responsible unit or a step holder.
+    fn unit_may(&self, kind: ActionKind, unit: &str) -> bool {
+        use ActionKind as K;
+        match kind {
+            K::CompleteStep => self.holds_open_step(unit),
+            K::Decide | K::Issue | K::NotAccept => unit == self.unit,
+            K::Suspend | K::Resume => unit == self.unit || self.holds_open_step(unit),
+            _ => true,
+        }
+    }
+
+    /// Refuses an action its taker may not take, whatever the case's state:
+    /// the platform's own sweep, a kind the role never takes, a unit the
+    /// action does not belong to (another unit's step, a decision outside
+    /// the responsible unit), and intake at a hall whose level the matter
+    /// is not handled at (放权: the matter's `levels`).
+    pub fn authorize(
+        &self,
+        action: &Action,
+        who: Acting<'_>,
+        matter: &Matter,
+    ) -> Result<(), CaseError> {
+        let kind = action.kind();
+        if kind == ActionKind::FlagOverdueSupplement {
+            return Err(CaseError::SystemOnly);
+        }
+        if !role_may(who.role, kind) {
+            return Err(CaseError::RoleMayNot {
+                role: who.role.label_zh(),
+                action: action.label_zh(),
+            });
+        }
+        let own_step = match action {
+            Action::CompleteStep { step, .. } => {
+                self.steps.get(*step).is_some_and(|s| s.unit == who.unit)
+            }
+            _ => true,
+        };
+        if !own_step || !self.unit_may(kind, who.unit) {
+            return Err(CaseError::UnitMayNot(action.label_zh()));
+        }
+        let intake = matches!(kind, ActionKind::Accept | ActionKind::AcceptWithDeficiency);
+        if intake && !matter.levels.contains(&level_of(who.kind)) {
+            return Err(CaseError::NotHandledHere(matter.levels_zh()));
+        }
+        Ok(())
+    }
+
+    /// Applies `action` taken by `who`: refused as [`Case::apply`] refuses
+    /// it (the state and the action's own rules come first, since they hold
+    /// whoever acts), then as [`Case::authorize`] does.
+    pub fn act(&self, action: &Action, who: Acting<'_>, ctx: Context<'_>) -> Outcome {
+        let outcome = self.apply(action, ctx)?;
+        self.authorize(action, who, ctx.matter)?;
+        Ok(outcome)
+    }
+}
+
 /// The actions `role` (acting for `unit`) may offer on `case` now: allowed
-/// for the role, possible in the case's state, and for step actions, only
-/// on steps the unit holds.
+/// in the case's state ([`allowed_in`]), for the role ([`role_may`]) and for
+/// the unit (the rule [`Case::authorize`] applies), and worth offering now
+/// (a decision once every step is done, a supplement while one is owed).
 pub fn offered(case: &Case, role: Role, unit: &str) -> Vec<ActionKind> {
     use ActionKind as K;
-    use CaseState as S;
-    let possible: &[ActionKind] = match case.state {
-        S::Submitted => &[
-            K::Accept,
-            K::AcceptWithDeficiency,
-            K::NotifyOnce,
-            K::NotAccept,
-            K::Withdraw,
-        ],
-        S::Noticed => &[
-            K::Accept,
-            K::AcceptWithDeficiency,
-            K::NotifyOnce,
-            K::Resubmit,
-            K::NotAccept,
-            K::Withdraw,
-        ],
-        S::InReview => &[
-            K::CompleteStep,
-            K::Supplement,
-            K::Suspend,
-            K::Decide,
-            K::NotAccept,
-            K::Withdraw,
-        ],
-        S::Suspended => &[K::Resume, K::Supplement, K::Withdraw],
-        S::Approved => &[K::Issue, K::Supplement],
-        S::Issued => &[K::Deliver],
-        S::Delivered | S::Refused | S::NotAccepted | S::Withdrawn => &[],
-    };
-    let holds_open_step = case
-        .steps
-        .iter()
-        .any(|s| s.unit == unit && s.opened_on.is_some() && s.done_on.is_none());
     let all_steps_done = case.steps.iter().all(|s| s.done_on.is_some());
-    let owes = case
-        .deficiency
-        .as_ref()
-        .is_some_and(|d| d.supplied_on.is_none());
-    let supplement_due = owes
-        || case
-            .suspensions
-            .last()
-            .is_some_and(|s| s.to.is_none() && s.kind == super::SuspensionKind::Supplement);
-    possible
+    let supplement_due = case.supplement_due();
+    allowed_in(case.state)
         .iter()
         .copied()
-        .filter(|k| role_may(role, *k))
+        .filter(|k| *k != K::FlagOverdueSupplement && role_may(role, *k) && case.unit_may(*k, unit))
         .filter(|k| match k {
-            K::CompleteStep => holds_open_step,
-            K::Decide => all_steps_done && unit == case.unit,
-            K::Issue | K::NotAccept => unit == case.unit,
-            K::Suspend | K::Resume => unit == case.unit || holds_open_step,
+            K::Decide => all_steps_done,
             K::Supplement => supplement_due,
             _ => true,
         })

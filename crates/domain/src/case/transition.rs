@@ -1,5 +1,6 @@
 //! What can happen to a case, and the one pure function that decides it.
 
+use super::permission::allowed_in;
 use super::state::{
     CaseResult, CaseState, CaseStep, Channel, Commitment, Decision, Deficiency, DeliveryMethod,
 };
@@ -250,9 +251,44 @@ pub enum CaseError {
     /// The sweep found no overdue supplement.
     #[error("容缺材料未逾期")]
     SupplementNotOverdue,
+    /// A result issued without its document or certificate number.
+    #[error("请填写文书或证照编号")]
+    ResultNumberRequired,
+    /// An electronic certificate issued without naming the licence.
+    #[error("请填写电子证照名称，如：电子营业执照")]
+    LicenceRequired,
+    /// Only the platform's daily sweep takes this action.
+    #[error("该操作由系统每日自动执行")]
+    SystemOnly,
+    /// The role never takes this kind of action.
+    #[error("{role}不能{action}")]
+    RoleMayNot {
+        /// The role's Chinese label.
+        role: &'static str,
+        /// The action's Chinese name.
+        action: &'static str,
+    },
+    /// The action belongs to another unit (another's step, the responsible unit's decision).
+    #[error("本单位不能对此办件{0}")]
+    UnitMayNot(&'static str),
+    /// Intake at a hall whose level the matter is not handled at.
+    #[error("本事项不在本级受理，请到{0}办理")]
+    NotHandledHere(String),
 }
 
 impl CaseError {
+    /// What kind of refusal this is.
+    pub fn refusal(&self) -> crate::Refusal {
+        match self {
+            CaseError::IllegalTransition { .. } => crate::Refusal::Clash,
+            CaseError::SystemOnly
+            | CaseError::RoleMayNot { .. }
+            | CaseError::UnitMayNot(_)
+            | CaseError::NotHandledHere(_) => crate::Refusal::Forbidden,
+            _ => crate::Refusal::Invalid,
+        }
+    }
+
     /// The stable snake_case code the API returns.
     pub fn code(&self) -> &'static str {
         match self {
@@ -271,6 +307,12 @@ impl CaseError {
             CaseError::DeficiencyOutstanding(_) => "deficiency_outstanding",
             CaseError::NothingToSupplement => "nothing_to_supplement",
             CaseError::SupplementNotOverdue => "supplement_not_overdue",
+            CaseError::ResultNumberRequired => "result_number_required",
+            CaseError::LicenceRequired => "licence_required",
+            CaseError::SystemOnly | CaseError::RoleMayNot { .. } | CaseError::UnitMayNot(_) => {
+                "forbidden"
+            }
+            CaseError::NotHandledHere(_) => "not_handled_here",
         }
     }
 }
@@ -286,7 +328,7 @@ pub struct Context<'a> {
     pub calendar: &'a Calendar,
 }
 
-type Outcome = Result<(Case, Vec<Effect>), CaseError>;
+pub(super) type Outcome = Result<(Case, Vec<Effect>), CaseError>;
 
 impl Case {
     /// Opens a case for `matter` (version `version`): it waits for intake
@@ -347,28 +389,29 @@ impl Case {
         }
     }
 
-    /// Applies `action` on `ctx.today`: the new case and its effects, or why not.
+    /// Applies `action` on `ctx.today`: the new case and its effects, or why
+    /// not. The case's state allows the action or it is refused as
+    /// `illegal_transition` ([`allowed_in`] is the table); then the action's
+    /// own rules decide.
     pub fn apply(&self, action: &Action, ctx: Context<'_>) -> Outcome {
-        let illegal = || CaseError::IllegalTransition {
-            action: action.label_zh(),
-            state: self.state.label_zh(),
-        };
+        if !allowed_in(self.state).contains(&action.kind()) {
+            return Err(CaseError::IllegalTransition {
+                action: action.label_zh(),
+                state: self.state.label_zh(),
+            });
+        }
         let mut next = self.clone();
         let today = ctx.today;
-        use CaseState as S;
-        let effects = match (self.state, action) {
-            (S::Submitted | S::Noticed, Action::Accept { commitments }) => {
+        let effects = match action {
+            Action::Accept { commitments } => {
                 check_commitments(commitments, ctx)?;
                 next.accept(commitments, today, NoticeKind::Acceptance)
             }
-            (
-                S::Submitted | S::Noticed,
-                Action::AcceptWithDeficiency {
-                    missing,
-                    supplement_by,
-                    commitments,
-                },
-            ) => {
+            Action::AcceptWithDeficiency {
+                missing,
+                supplement_by,
+                commitments,
+            } => {
                 check_deficiency(missing, *supplement_by, ctx)?;
                 check_commitments(commitments, ctx)?;
                 next.deficiency = Some(Deficiency {
@@ -379,41 +422,20 @@ impl Case {
                 });
                 next.accept(commitments, today, NoticeKind::DeficiencyCommitment)
             }
-            (S::Submitted | S::Noticed, Action::NotifyOnce { missing, note }) => {
-                if missing.iter().all(|m| m.trim().is_empty()) {
-                    return Err(CaseError::NothingListed);
-                }
-                next.state = S::Noticed;
-                next.notice = missing.clone();
-                next.notice_note = note.trim().to_owned();
-                vec![Effect::Notice {
-                    kind: NoticeKind::OneTime,
-                }]
-            }
-            (S::Noticed, Action::Resubmit) => {
-                next.state = S::Submitted;
+            Action::NotifyOnce { missing, note } => next.notify_once(missing, note)?,
+            Action::Resubmit => {
+                next.state = CaseState::Submitted;
                 vec![]
             }
-            (S::Submitted | S::Noticed | S::InReview, Action::NotAccept { reason }) => {
+            Action::NotAccept { reason } => {
                 require_reason(reason)?;
-                next.state = S::NotAccepted;
-                next.concluded_on = Some(today);
-                vec![
-                    Effect::Notice {
-                        kind: NoticeKind::NotAccepted,
-                    },
-                    Effect::Concluded,
-                ]
+                next.conclude(CaseState::NotAccepted, NoticeKind::NotAccepted, today)
             }
-            (S::InReview, Action::CompleteStep { step, opinion }) => {
-                next.complete_step(*step, opinion, today)?
-            }
-            (S::InReview | S::Suspended | S::Approved, Action::Supplement { materials }) => {
-                next.supplement(materials, today)?
-            }
-            (S::InReview, Action::Suspend { kind, reason }) => {
+            Action::CompleteStep { step, opinion } => next.complete_step(*step, opinion, today)?,
+            Action::Supplement { materials } => next.supplement(materials, today)?,
+            Action::Suspend { kind, reason } => {
                 require_reason(reason)?;
-                next.state = S::Suspended;
+                next.state = CaseState::Suspended;
                 next.suspensions.push(SuspensionRecord {
                     kind: *kind,
                     reason: reason.clone(),
@@ -422,70 +444,93 @@ impl Case {
                 });
                 vec![Effect::ClockStopped]
             }
-            (S::Suspended, Action::Resume) => next.resume(today),
-            (S::InReview, Action::Decide { approve: true, .. }) => {
-                self.check_steps_done()?;
-                if let Some(d) = self.deficiency.as_ref().filter(|d| d.supplied_on.is_none()) {
-                    return Err(CaseError::DeficiencyOutstanding(d.materials.join("、")));
-                }
-                next.state = S::Approved;
-                next.decision = Some(Decision {
-                    approved: true,
-                    reason: String::new(),
-                    on: today,
-                });
-                vec![]
-            }
-            (
-                S::InReview,
-                Action::Decide {
-                    approve: false,
-                    reason,
-                },
-            ) => {
-                require_reason(reason)?;
-                next.state = S::Refused;
-                next.decision = Some(Decision {
-                    approved: false,
-                    reason: reason.clone(),
-                    on: today,
-                });
-                next.concluded_on = Some(today);
-                vec![
-                    Effect::Notice {
-                        kind: NoticeKind::Refusal,
-                    },
-                    Effect::Concluded,
-                ]
-            }
-            (S::Approved, Action::Issue { result }) => {
-                next.state = S::Issued;
+            Action::Resume => next.resume(today),
+            Action::Decide { approve, reason } => next.decide(*approve, reason, today)?,
+            Action::Issue { result } => {
+                check_result(result)?;
                 next.result = Some(result.clone());
-                next.concluded_on = Some(today);
-                vec![
-                    Effect::Notice {
-                        kind: NoticeKind::Conclusion,
-                    },
-                    Effect::Concluded,
-                ]
+                next.conclude(CaseState::Issued, NoticeKind::Conclusion, today)
             }
-            (S::Issued, Action::Deliver { method }) => {
-                next.state = S::Delivered;
+            Action::Deliver { method } => {
+                next.state = CaseState::Delivered;
                 next.delivery = Some(*method);
                 vec![]
             }
-            (S::Submitted | S::Noticed | S::InReview | S::Suspended, Action::Withdraw { .. }) => {
+            Action::Withdraw { .. } => {
                 if let Some(open) = next.suspensions.last_mut().filter(|s| s.to.is_none()) {
                     open.to = Some(today);
                 }
-                next.state = S::Withdrawn;
+                next.state = CaseState::Withdrawn;
                 next.concluded_on = Some(today);
                 vec![Effect::Concluded]
             }
-            (_, Action::FlagOverdueSupplement) => next.flag_overdue_supplement(today)?,
-            _ => return Err(illegal()),
+            Action::FlagOverdueSupplement => next.flag_overdue_supplement(today)?,
         };
         Ok((next, effects))
+    }
+
+    /// Whether materials are owed now: 容缺 materials not yet supplied, or
+    /// a 补正 the clock stands still for.
+    pub fn supplement_due(&self) -> bool {
+        self.deficiency
+            .as_ref()
+            .is_some_and(|d| d.supplied_on.is_none())
+            || self.supplement_suspension_open()
+    }
+
+    fn supplement_suspension_open(&self) -> bool {
+        self.state == CaseState::Suspended
+            && self
+                .suspensions
+                .last()
+                .is_some_and(|s| s.to.is_none() && s.kind == SuspensionKind::Supplement)
+    }
+
+    fn notify_once(&mut self, missing: &[String], note: &str) -> Result<Vec<Effect>, CaseError> {
+        if missing.iter().all(|m| m.trim().is_empty()) {
+            return Err(CaseError::NothingListed);
+        }
+        self.state = CaseState::Noticed;
+        self.notice = missing.to_vec();
+        self.notice_note = note.trim().to_owned();
+        Ok(vec![Effect::Notice {
+            kind: NoticeKind::OneTime,
+        }])
+    }
+
+    /// Ends the case in `state` with a notice: 不予受理, 不予许可, 办结.
+    fn conclude(&mut self, state: CaseState, notice: NoticeKind, today: NaiveDate) -> Vec<Effect> {
+        self.state = state;
+        self.concluded_on = Some(today);
+        vec![Effect::Notice { kind: notice }, Effect::Concluded]
+    }
+
+    fn decide(
+        &mut self,
+        approve: bool,
+        reason: &str,
+        today: NaiveDate,
+    ) -> Result<Vec<Effect>, CaseError> {
+        if !approve {
+            require_reason(reason)?;
+            self.decision = Some(Decision {
+                approved: false,
+                reason: reason.to_owned(),
+                on: today,
+            });
+            return Ok(self.conclude(CaseState::Refused, NoticeKind::Refusal, today));
+        }
+        self.check_steps_done()?;
+        if let Some(d) = self.deficiency.as_ref().filter(|d| d.supplied_on.is_none()) {
+            return Err(CaseError::DeficiencyOutstanding(d.materials.join("、")));
+        }
+        self.state = CaseState::Approved;
+        self.decision = Some(Decision {
+            approved: true,
+            reason: String::new(),
+            on: today,
+        });
+        Ok(vec![])
     }
 
     fn accept(
@@ -572,12 +617,7 @@ impl Case {
                 return Err(CaseError::DeficiencyOutstanding(owed.join("、")));
             }
         }
-        let in_supplement = self.state == CaseState::Suspended
-            && self
-                .suspensions
-                .last()
-                .is_some_and(|s| s.kind == SuspensionKind::Supplement && s.to.is_none());
-        if in_supplement {
+        if self.supplement_suspension_open() {
             effects = self.resume(today);
             used = true;
         }
@@ -632,6 +672,20 @@ fn require_reason(reason: &str) -> Result<(), CaseError> {
     } else {
         Ok(())
     }
+}
+
+fn check_result(result: &CaseResult) -> Result<(), CaseError> {
+    let (number, licence) = match result {
+        CaseResult::Paper { number } => (number, None),
+        CaseResult::Electronic { number, licence } => (number, Some(licence)),
+    };
+    if number.trim().is_empty() {
+        return Err(CaseError::ResultNumberRequired);
+    }
+    if licence.is_some_and(|l| l.trim().is_empty()) {
+        return Err(CaseError::LicenceRequired);
+    }
+    Ok(())
 }
 
 fn check_deficiency(missing: &[String], by: NaiveDate, ctx: Context<'_>) -> Result<(), CaseError> {

@@ -122,6 +122,17 @@ labelled_enum! {
     }
 }
 
+impl Level {
+    /// The kind of hall that serves at this level, as a notice names it.
+    pub fn hall_zh(self) -> &'static str {
+        match self {
+            Level::City => "市级政务服务中心",
+            Level::Town => "镇（街道）便民服务中心",
+            Level::Village => "村（社区）便民服务站",
+        }
+    }
+}
+
 labelled_enum! {
     /// How a matter came to be handled at this level (放权).
     Delegation {
@@ -280,6 +291,12 @@ fn not_delegated() -> Delegation {
 }
 
 impl Matter {
+    /// The halls that accept the matter, as a notice names them: 市级政务服务中心、….
+    pub fn levels_zh(&self) -> String {
+        let halls: Vec<_> = self.levels.iter().map(|l| l.hall_zh()).collect();
+        halls.join("或")
+    }
+
     /// The materials the applicant must bring (the platform fetches the rest).
     pub fn asked_materials(&self) -> impl Iterator<Item = &Material> {
         self.materials

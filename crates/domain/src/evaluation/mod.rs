@@ -145,6 +145,16 @@ pub enum RatingError {
 }
 
 impl RatingError {
+    /// What kind of refusal this is.
+    pub fn refusal(&self) -> crate::Refusal {
+        match self {
+            RatingError::AlreadyRated => crate::Refusal::Clash,
+            RatingError::NotConcluded
+            | RatingError::WindowClosed(_)
+            | RatingError::ReasonRequired => crate::Refusal::Invalid,
+        }
+    }
+
     /// The stable code the API returns.
     pub fn code(&self) -> &'static str {
         match self {

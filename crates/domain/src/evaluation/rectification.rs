@@ -167,6 +167,14 @@ pub enum RectificationError {
 }
 
 impl RectificationError {
+    /// What kind of refusal this is.
+    pub fn refusal(&self) -> crate::Refusal {
+        match self {
+            RectificationError::IllegalTransition { .. } => crate::Refusal::Clash,
+            RectificationError::Required(_) => crate::Refusal::Invalid,
+        }
+    }
+
     /// The stable code the API returns.
     pub fn code(&self) -> &'static str {
         match self {

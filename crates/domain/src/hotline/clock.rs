@@ -54,7 +54,7 @@ impl Ticket {
             || self.responded_at.is_none()
                 && self.responded_on_time(limits, calendar, now) == Some(false)
             || self.closed_on_time(limits, calendar, now) == Some(false);
-        let today = (now + TimeDelta::hours(8)).date_naive();
+        let today = crate::time::local_date(now);
         if late {
             ClockStatus::Overdue
         } else if close_by <= today + TimeDelta::days(1)

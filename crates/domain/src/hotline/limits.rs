@@ -33,6 +33,13 @@ pub struct TicketLimits {
     pub urgent_close_days: u32,
     /// Close limit in working days for very urgent tickets.
     pub very_urgent_close_days: u32,
+    /// The most working days one extension (延期) may ask for.
+    #[serde(default = "default_max_extension_days")]
+    pub max_extension_days: u32,
+}
+
+fn default_max_extension_days() -> u32 {
+    30
 }
 
 impl Default for TicketLimits {
@@ -53,6 +60,7 @@ impl Default for TicketLimits {
             ],
             urgent_close_days: 2,
             very_urgent_close_days: 1,
+            max_extension_days: default_max_extension_days(),
         }
     }
 }

@@ -1,9 +1,10 @@
 //! One hotline ticket and the pure function that moves it on.
 
-use super::{Limits, TicketChannel, TicketState, TicketType, Urgency};
+use super::{Limits, TicketChannel, TicketLimits, TicketState, TicketType, Urgency};
 use crate::calendar::Calendar;
 use crate::catalog::WorkingDays;
 use crate::evaluation::Rating;
+use crate::time::local_date;
 use crate::unit::Role;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
@@ -197,9 +198,23 @@ pub enum TicketError {
     /// No extension is pending, or one already is.
     #[error("延期申请状态不符")]
     Extension,
+    /// An extension of no days, or of more than the county allows.
+    #[error("延期天数须为 1–{0} 个工作日")]
+    ExtensionDays(u32),
 }
 
 impl TicketError {
+    /// What kind of refusal this is.
+    pub fn refusal(&self) -> crate::Refusal {
+        match self {
+            TicketError::IllegalTransition(_) | TicketError::Settled | TicketError::Extension => {
+                crate::Refusal::Clash
+            }
+            TicketError::NotHolder | TicketError::Forbidden => crate::Refusal::Forbidden,
+            TicketError::Required(_) | TicketError::ExtensionDays(_) => crate::Refusal::Invalid,
+        }
+    }
+
     /// The stable code the API returns.
     pub fn code(&self) -> &'static str {
         match self {
@@ -209,6 +224,7 @@ impl TicketError {
             TicketError::Required(_) => "reason_required",
             TicketError::Settled => "ticket_settled",
             TicketError::Extension => "extension_state",
+            TicketError::ExtensionDays(_) => "extension_days_out_of_range",
         }
     }
 }
@@ -228,11 +244,6 @@ fn required(text: &str, what: &'static str) -> Result<String, TicketError> {
     } else {
         Ok(text.trim().to_owned())
     }
-}
-
-/// The date in Asia/Shanghai of an instant (UTC+8, no daylight saving).
-fn shanghai_date(at: DateTime<Utc>) -> NaiveDate {
-    (at + TimeDelta::hours(8)).date_naive()
 }
 
 impl Ticket {
@@ -256,13 +267,16 @@ impl Ticket {
         }
     }
 
-    /// Applies `action` by `role` acting for `unit` at `now`.
+    /// Applies `action` by `role` acting for `unit` at `now`, under the
+    /// county's ticket `limits` (an extension asks for 1 to
+    /// `max_extension_days` working days).
     pub fn apply(
         &self,
         action: &TicketAction,
         role: Role,
         unit: &str,
         now: DateTime<Utc>,
+        limits: &TicketLimits,
     ) -> Result<(Ticket, TicketEvent), TicketError> {
         use TicketAction as A;
         use TicketState as S;
@@ -336,7 +350,10 @@ impl Ticket {
                 t.state = S::Dispatched;
             }
             (S::Dispatched | S::Signed | S::Handling, A::RequestExtension { days, reason }) => {
-                if *days == 0 || self.extensions.iter().any(|e| e.approved.is_none()) {
+                if !(1..=limits.max_extension_days).contains(days) {
+                    return Err(TicketError::ExtensionDays(limits.max_extension_days));
+                }
+                if self.extensions.iter().any(|e| e.approved.is_none()) {
                     return Err(TicketError::Extension);
                 }
                 t.extensions.push(Extension {
@@ -406,7 +423,7 @@ impl Ticket {
         let first = self.first_dispatched_at.unwrap_or(dispatched);
         let close = calendar
             .add_workdays(
-                shanghai_date(first),
+                local_date(first),
                 WorkingDays(limits.close_days + self.extension_days()),
             )
             .value;
@@ -459,8 +476,8 @@ impl Ticket {
         }
         let (_, _, close_by) = self.deadlines(limits, calendar)?;
         match self.closed_at {
-            Some(at) => Some(shanghai_date(at) <= close_by),
-            None if shanghai_date(now) > close_by => Some(false),
+            Some(at) => Some(local_date(at) <= close_by),
+            None if local_date(now) > close_by => Some(false),
             None => None,
         }
     }

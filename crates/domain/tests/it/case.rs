@@ -617,3 +617,169 @@ fn each_role_is_offered_only_what_it_may_do_now() {
         "nothing is owed any more"
     );
 }
+
+fn acting(
+    role: domain::unit::Role,
+    unit: &str,
+    kind: domain::unit::UnitKind,
+) -> domain::case::Acting<'_> {
+    domain::case::Acting { role, unit, kind }
+}
+
+#[test]
+fn every_state_refuses_what_its_table_does_not_list() {
+    use domain::case::{ActionKind, allowed_in};
+    let r = Run::new(Channel::Online, "2026-03-02");
+    // Issuing is listed only for an approved case: refused in 待预审 as an
+    // illegal transition, whatever the action's data.
+    assert!(!allowed_in(CaseState::Submitted).contains(&ActionKind::Issue));
+    let err = r
+        .try_do(
+            "2026-03-02",
+            Action::Issue {
+                result: CaseResult::Paper { number: "X".into() },
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code(), "illegal_transition");
+    for state in [
+        CaseState::Delivered,
+        CaseState::Refused,
+        CaseState::NotAccepted,
+        CaseState::Withdrawn,
+    ] {
+        assert!(allowed_in(state).is_empty(), "{state:?} is final");
+    }
+}
+
+#[test]
+fn a_step_is_completed_only_by_the_unit_that_holds_it() {
+    use domain::unit::{Role, UnitKind};
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.act(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    let step0 = Action::CompleteStep {
+        step: 0,
+        opinion: String::new(),
+    };
+    // Step 0 (规划审查) is zrj's; xf holds step 1 of the same stage.
+    let xf = acting(Role::Approver, "xf", UnitKind::Department);
+    assert_eq!(
+        r.case.authorize(&step0, xf, &r.matter),
+        Err(CaseError::UnitMayNot("完成审查环节"))
+    );
+    let zrj = acting(Role::Approver, "zrj", UnitKind::Department);
+    assert_eq!(r.case.authorize(&step0, zrj, &r.matter), Ok(()));
+    let clerk = acting(Role::WindowClerk, "zrj", UnitKind::Department);
+    assert_eq!(
+        r.case
+            .authorize(&step0, clerk, &r.matter)
+            .unwrap_err()
+            .code(),
+        "forbidden",
+        "the window does not review"
+    );
+}
+
+#[test]
+fn issuing_needs_the_number_and_for_an_electronic_certificate_the_licence() {
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.act(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    for step in 0..3 {
+        r.act(
+            "2026-03-03",
+            Action::CompleteStep {
+                step,
+                opinion: String::new(),
+            },
+        );
+    }
+    r.act(
+        "2026-03-03",
+        Action::Decide {
+            approve: true,
+            reason: String::new(),
+        },
+    );
+    let issue = |result| Action::Issue { result };
+    let blank = r.try_do(
+        "2026-03-04",
+        issue(CaseResult::Paper { number: " ".into() }),
+    );
+    assert_eq!(blank.unwrap_err(), CaseError::ResultNumberRequired);
+    let unnamed = r.try_do(
+        "2026-03-04",
+        issue(CaseResult::Electronic {
+            number: "E-1".into(),
+            licence: String::new(),
+        }),
+    );
+    assert_eq!(unnamed.unwrap_err(), CaseError::LicenceRequired);
+    let ok = r.try_do(
+        "2026-03-04",
+        issue(CaseResult::Electronic {
+            number: "E-1".into(),
+            licence: "电子营业执照".into(),
+        }),
+    );
+    assert_eq!(ok.unwrap().0.state, CaseState::Issued);
+}
+
+#[test]
+fn a_hall_accepts_only_matters_handled_at_its_level() {
+    use domain::unit::{Role, UnitKind};
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.matter.levels = vec![Level::City];
+    let accept = Action::Accept {
+        commitments: vec![],
+    };
+    let village = acting(Role::WindowClerk, "tangjiabo.yijia", UnitKind::Village);
+    let err = r.case.authorize(&accept, village, &r.matter).unwrap_err();
+    assert_eq!(err, CaseError::NotHandledHere("市级政务服务中心".into()));
+    assert!(
+        err.to_string().contains("请到市级政务服务中心办理"),
+        "{err}"
+    );
+    let notice = Action::NotifyOnce {
+        missing: vec!["到市级政务服务中心办理".into()],
+        note: String::new(),
+    };
+    assert_eq!(
+        r.case.authorize(&notice, village, &r.matter),
+        Ok(()),
+        "the village station still receives the visit and tells where to go"
+    );
+    let county = acting(Role::WindowClerk, "zgb", UnitKind::Department);
+    assert_eq!(r.case.authorize(&accept, county, &r.matter), Ok(()));
+    r.matter.levels = vec![Level::Town, Level::Village];
+    assert_eq!(r.case.authorize(&accept, village, &r.matter), Ok(()));
+    assert_eq!(
+        r.case
+            .authorize(&accept, county, &r.matter)
+            .unwrap_err()
+            .code(),
+        "not_handled_here",
+        "a matter delegated to the towns is not accepted at the county"
+    );
+}
+
+#[test]
+fn only_the_platform_flags_an_overdue_supplement() {
+    use domain::unit::{Role, UnitKind};
+    let r = Run::new(Channel::Window, "2026-03-02");
+    let head = acting(Role::DepartmentHead, "zjj", UnitKind::Department);
+    assert_eq!(
+        r.case
+            .authorize(&Action::FlagOverdueSupplement, head, &r.matter),
+        Err(CaseError::SystemOnly)
+    );
+}

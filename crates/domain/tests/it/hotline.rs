@@ -48,7 +48,7 @@ fn ticket(kind: TicketType) -> Ticket {
 }
 
 fn step(t: &Ticket, a: A, role: Role, unit: &str, when: DateTime<Utc>) -> Ticket {
-    t.apply(&a, role, unit, when)
+    t.apply(&a, role, unit, when, &TicketLimits::default())
         .unwrap_or_else(|e| panic!("{a:?}: {e}"))
         .0
 }
@@ -102,6 +102,7 @@ fn a_complaint_runs_from_dispatch_to_closure_on_time() {
             Role::Approver,
             "scjg",
             at("2026-03-03", 9),
+            &TicketLimits::default(),
         )
         .unwrap_err();
     assert_eq!(
@@ -119,8 +120,14 @@ fn a_complaint_runs_from_dispatch_to_closure_on_time() {
         at("2026-03-05", 9),
     );
     assert!(
-        t.apply(&A::Close, Role::HotlineAgent, "zgb", at("2026-03-05", 10))
-            .is_err(),
+        t.apply(
+            &A::Close,
+            Role::HotlineAgent,
+            "zgb",
+            at("2026-03-05", 10),
+            &TicketLimits::default()
+        )
+        .is_err(),
         "no closure before the callback"
     );
     let t = step(
@@ -213,7 +220,8 @@ fn a_ticket_sent_back_twice_goes_to_the_supervisor() {
             },
             Role::HotlineAgent,
             "zgb",
-            at("2026-03-02", 14)
+            at("2026-03-02", 14),
+            &TicketLimits::default()
         )
         .is_err()
     );
@@ -238,6 +246,7 @@ fn a_ticket_sent_back_twice_goes_to_the_supervisor() {
             Role::Approver,
             "zjj",
             at("2026-03-02", 16),
+            &TicketLimits::default(),
         )
         .unwrap_err();
     assert_eq!(err.code(), "ticket_settled");
@@ -287,7 +296,8 @@ fn extensions_need_approval_and_merges_end_a_duplicate() {
             },
             Role::Approver,
             "rsj",
-            at("2026-03-03", 11)
+            at("2026-03-03", 11),
+            &TicketLimits::default()
         )
         .is_err(),
         "one pending at a time"
@@ -297,7 +307,8 @@ fn extensions_need_approval_and_merges_end_a_duplicate() {
             &A::DecideExtension { approve: true },
             Role::Approver,
             "rsj",
-            at("2026-03-03", 11)
+            at("2026-03-03", 11),
+            &TicketLimits::default()
         )
         .is_err(),
         "only the hotline approves"
@@ -390,4 +401,46 @@ fn the_clock_status_follows_dispatch_signing_and_the_close_day() {
     assert_eq!(t.clock_status(l, &cal, at("2026-03-08", 9)), C::Warning);
     assert_eq!(t.clock_status(l, &cal, at("2026-03-10", 9)), C::Overdue);
     assert_eq!(C::Overdue.label_zh(), "超时");
+}
+
+#[test]
+fn an_extension_asks_for_one_to_the_county_maximum_of_working_days() {
+    let limits = TicketLimits::default();
+    assert_eq!(limits.max_extension_days, 30);
+    let t = step(
+        &ticket(TicketType::Complaint),
+        A::Dispatch {
+            lead_unit: "rsj".into(),
+            co_units: vec![],
+        },
+        Role::HotlineAgent,
+        "zgb",
+        at("2026-03-02", 10),
+    );
+    let ask = |days| A::RequestExtension {
+        days,
+        reason: "需现场核查".into(),
+    };
+    let when = at("2026-03-03", 10);
+    for days in [0, 31, 365] {
+        assert_eq!(
+            t.apply(&ask(days), Role::Approver, "rsj", when, &limits)
+                .unwrap_err()
+                .code(),
+            "extension_days_out_of_range",
+            "{days} days"
+        );
+    }
+    assert!(
+        t.apply(&ask(30), Role::Approver, "rsj", when, &limits)
+            .is_ok()
+    );
+    let strict = TicketLimits {
+        max_extension_days: 10,
+        ..limits
+    };
+    assert!(
+        t.apply(&ask(11), Role::Approver, "rsj", when, &strict)
+            .is_err()
+    );
 }

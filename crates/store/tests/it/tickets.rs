@@ -12,7 +12,9 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use domain::evaluation::Rating;
-use domain::hotline::{Ticket, TicketAction, TicketChannel, TicketState, TicketType, Urgency};
+use domain::hotline::{
+    Ticket, TicketAction, TicketChannel, TicketLimits, TicketState, TicketType, Urgency,
+};
 use domain::unit::Role;
 use store::testing;
 use store::{Actor, NewTicket, Store, StoreError, TicketFilter, TicketRecord, TicketUpdate};
@@ -88,7 +90,10 @@ async fn act(
     actor: Actor,
     now: DateTime<Utc>,
 ) -> TicketRecord {
-    let (ticket, _) = rec.ticket.apply(&action, role, &actor.unit, now).unwrap();
+    let (ticket, _) = rec
+        .ticket
+        .apply(&action, role, &actor.unit, now, &TicketLimits::default())
+        .unwrap();
     s.update_ticket(&TicketUpdate {
         id: rec.id,
         expected_version: rec.version,
@@ -248,7 +253,13 @@ async fn a_stale_version_is_a_conflict_and_writes_nothing() {
         .await;
         let (ticket, _) = t
             .ticket
-            .apply(&dispatch, Role::HotlineAgent, "zgb", at(2, 11))
+            .apply(
+                &dispatch,
+                Role::HotlineAgent,
+                "zgb",
+                at(2, 11),
+                &TicketLimits::default(),
+            )
             .unwrap();
         let err = s
             .update_ticket(&TicketUpdate {

@@ -52,7 +52,7 @@ pub async fn counts(
     ApiQuery(q): ApiQuery<CountsQuery>,
 ) -> Result<Json<SlaCountsView>, AppError> {
     if user.0.role == domain::unit::Role::Applicant {
-        return Err(crate::service::forbidden("申请人只能查看自己的办件").into());
+        return Err(crate::service::ServiceError::forbidden("申请人只能查看自己的办件").into());
     }
     let today = state.services.today();
     let unit = q

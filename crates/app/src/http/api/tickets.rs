@@ -17,18 +17,7 @@ use crate::http::AppState;
 use crate::http::auth::CurrentUser;
 use crate::http::error::{AppError, ErrorBody};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::service::ServiceError;
 use crate::service::hotline::{HotlineReport, TicketInput, TicketView};
-
-/// A ticket refusal as the API answers it: an illegal move is a 409, as for cases.
-fn refusal(e: ServiceError) -> AppError {
-    match e {
-        ServiceError::Invalid { code, message } if code == "illegal_transition" => {
-            AppError::new(StatusCode::CONFLICT, code, message)
-        }
-        other => other.into(),
-    }
-}
 
 /// Registers a call (受理); hotline agents only.
 #[utoipa::path(
@@ -49,11 +38,7 @@ pub async fn create(
     ApiJson(input): ApiJson<TicketInput>,
 ) -> Result<(StatusCode, Json<TicketView>), AppError> {
     let access = user.access();
-    let view = state
-        .services
-        .register_ticket(&access, input)
-        .await
-        .map_err(refusal)?;
+    let view = state.services.register_ticket(&access, input).await?;
     Ok((StatusCode::CREATED, Json(view)))
 }
 
@@ -157,8 +142,7 @@ pub async fn act(
     let view = state
         .services
         .ticket_act(&access, id, q.expected_version, action)
-        .await
-        .map_err(refusal)?;
+        .await?;
     Ok(Json(view))
 }
 

@@ -119,7 +119,7 @@ impl From<ServiceError> for Open311Error {
             ServiceError::Store(store::StoreError::NotFound(what)) => {
                 Self::not_found(format!("not found: {what}"))
             }
-            ServiceError::Invalid { code, message } => {
+            ServiceError::Refused { code, message, .. } => {
                 Self::bad_request(format!("{code}: {message}"))
             }
             other => {

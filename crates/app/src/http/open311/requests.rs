@@ -83,7 +83,7 @@ fn request(v: &TicketView, units: &[domain::unit::Unit]) -> ServiceRequest {
     });
     let expected = v.close_by.and_then(|d| {
         let end = d.and_time(NaiveTime::from_hms_opt(23, 59, 59)?);
-        Some(w3c(end.and_utc() - TimeDelta::hours(8)))
+        Some(w3c(domain::time::from_local(end)))
     });
     ServiceRequest {
         service_request_id: v.record.id,
@@ -186,7 +186,7 @@ pub async fn create(
     };
     let actor = Actor {
         username: format!("open311:{client}"),
-        unit: "qx".into(),
+        unit: domain::defaults::COUNTY_UNIT.into(),
     };
     let account = param(&p, "account_id").map(str::to_owned);
     let media_url = param(&p, "media_url")

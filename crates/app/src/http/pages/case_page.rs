@@ -14,14 +14,14 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::case::{ActionKind, offered};
+use domain::case::ActionKind;
 use serde::Deserialize;
 
 use self::actions::action_from_form;
 use self::form::FormData;
 use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
-use self::rows::{CONFLICT_MESSAGE, Names, describe, service_error_page};
+use self::rows::{Names, describe, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -157,16 +157,6 @@ async fn perform(
             "缺少办件版本，请刷新后重试".to_owned(),
         )
     })?;
-    let view = load_case(state, user, id).await.map_err(|e| describe(&e))?;
-    if !offered(&view.record.case, user.role, &user.unit).contains(&kind) {
-        if view.record.version != version {
-            return Err((StatusCode::CONFLICT, CONFLICT_MESSAGE.to_owned()));
-        }
-        return Err((
-            StatusCode::FORBIDDEN,
-            format!("您不能对该办件执行“{}”", kind.label_zh()),
-        ));
-    }
     let action = action_from_form(kind, form).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
     state
         .services

@@ -11,12 +11,13 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::{Action, ActionKind, Case, CaseState, SuspensionKind, offered};
+use domain::time::local_minute;
 use domain::unit::Role;
 use serde::Deserialize;
 use store::{Attachment, CaseFilter, StoreError};
 
 use super::apply::read_upload_form;
-use super::track::{CaseSummary, Found, beijing_time, summary};
+use super::track::{CaseSummary, Found, summary};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -204,7 +205,7 @@ fn file_row(a: &Attachment) -> FileRow {
         material: a.file.material.clone(),
         file_name: a.file.file_name.clone(),
         size: human_size(u64::try_from(a.file.size).unwrap_or_default()),
-        at: beijing_time(a.uploaded_at),
+        at: local_minute(a.uploaded_at),
     }
 }
 

@@ -8,8 +8,8 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, TimeDelta, Utc};
 use domain::case::{Action, Channel, SlaStatus, action_name_label};
+use domain::time::local_minute;
 use serde::Deserialize;
 use store::{CaseEvent, StoreError};
 
@@ -56,13 +56,6 @@ pub struct TimelineRow {
     pub at: String,
     /// What happened, in Chinese.
     pub label: String,
-}
-
-/// A moment in Beijing time, as pages print it.
-pub fn beijing_time(at: DateTime<Utc>) -> String {
-    (at + TimeDelta::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 /// The SLA badge's label and CSS class.
@@ -141,7 +134,7 @@ pub fn timeline(events: &[CaseEvent], channel: Channel) -> Vec<TimelineRow> {
                 ),
             };
             TimelineRow {
-                at: beijing_time(e.at),
+                at: local_minute(e.at),
                 label,
             }
         })

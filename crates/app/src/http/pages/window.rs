@@ -10,11 +10,12 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use domain::case::{CaseState, mask_identifier, visit_outcome_label};
+use domain::time::local_minute;
 use domain::unit::Role;
 use serde::Deserialize;
 use store::CaseFilter;
 
-use super::case_page::rows::{ClockView, Names, local_time, service_error_page};
+use super::case_page::rows::{ClockView, Names, service_error_page};
 use super::case_page::{load_case, notices};
 use super::{Chrome, render};
 use crate::http::AppState;
@@ -123,7 +124,7 @@ pub async fn visits(State(state): State<AppState>, user: PageUser) -> Response {
     let rows = visits
         .iter()
         .map(|v| VisitRow {
-            at: local_time(v.at),
+            at: local_minute(v.at),
             applicant: mask_identifier(&v.applicant_id),
             matter: names.matter(&v.matter_code),
             outcome: visit_outcome_label(&v.outcome),

@@ -18,13 +18,13 @@ pub use figures::{HotlineReport, LABOUR_CATEGORY, LABOUR_ON_TIME_TARGET, UnitFig
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 pub use domain::hotline::ClockStatus;
 use domain::hotline::{
-    Limits, Ticket, TicketAction, TicketChannel, TicketError, TicketState, TicketType, Urgency,
+    Limits, Ticket, TicketAction, TicketChannel, TicketState, TicketType, Urgency,
 };
 use domain::unit::Role;
 use serde::{Deserialize, Serialize};
 use store::{NewTicket, StoreError, TicketEventRecord, TicketFilter, TicketRecord, TicketUpdate};
 
-use super::{Access, FORBIDDEN, Result, ServiceError, Services, forbidden};
+use super::{Access, Result, ServiceError, Services};
 
 /// A call, web form or app report as the hotline registers it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -81,15 +81,6 @@ pub struct TicketView {
     pub clock: ClockStatus,
     /// The timeline, when asked for.
     pub timeline: Option<Vec<TicketEventRecord>>,
-}
-
-/// A refusal by the ticket state machine, with its stable code and Chinese message.
-pub fn ticket_error(e: TicketError) -> ServiceError {
-    let code = match e {
-        TicketError::Forbidden => FORBIDDEN,
-        ref other => other.code(),
-    };
-    ServiceError::invalid(code, e.to_string())
 }
 
 fn not_found(id: i64) -> ServiceError {
@@ -240,7 +231,7 @@ impl Services {
         if unit_role(access.role) {
             filter.unit = Some(access.unit.clone());
         } else if !sees_all(access.role) {
-            return Err(forbidden("当前角色不能查看热线工单"));
+            return Err(ServiceError::forbidden("当前角色不能查看热线工单"));
         }
         let records = self.store.list_tickets(&filter).await?;
         Ok(records
@@ -295,8 +286,8 @@ impl Services {
         let now = self.clock.now();
         let (ticket, _event) = current
             .ticket
-            .apply(&action, access.role, &access.unit, now)
-            .map_err(ticket_error)?;
+            .apply(&action, access.role, &access.unit, now, &self.ticket_limits)
+            .map_err(ServiceError::from)?;
         let update = TicketUpdate {
             id,
             expected_version: current.version,

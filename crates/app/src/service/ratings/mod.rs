@@ -23,7 +23,7 @@ use domain::unit::Role;
 use serde::Deserialize;
 use store::{Actor, CaseRecord, NewRating, RatedThing, RatingRecord, StoreError};
 
-use super::{Access, Result, ServiceError, Services, forbidden, random_hex};
+use super::{Access, Result, ServiceError, Services, random_hex};
 
 /// A rating as a form or an API client gives it.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -69,14 +69,10 @@ impl RateInput {
     }
 }
 
-fn rating_error(e: RatingError) -> ServiceError {
-    ServiceError::invalid(e.code(), e.to_string())
-}
-
 /// A store conflict on a rating is the case already having one (a race).
 fn already_rated(e: StoreError) -> ServiceError {
     match e {
-        StoreError::Conflict(_) => rating_error(RatingError::AlreadyRated),
+        StoreError::Conflict(_) => RatingError::AlreadyRated.into(),
         e => e.into(),
     }
 }
@@ -93,7 +89,7 @@ impl Services {
     pub async fn rating_token_for(&self, access: &Access, case_id: i64) -> Result<String> {
         let record = self.store.case_scoped(case_id, &access.scope).await?;
         if record.case.concluded_on.is_none() {
-            return Err(rating_error(RatingError::NotConcluded));
+            return Err(RatingError::NotConcluded.into());
         }
         let fresh = random_hex(32)?;
         let token = self
@@ -126,7 +122,9 @@ impl Services {
         match (access.role, subject) {
             (Role::Applicant, RatedThing::Case(id)) => {
                 if !matches!(input.channel, C::Pc | C::Mobile | C::QrCode) {
-                    return Err(forbidden("申请人只能在电脑端、移动端或扫码评价"));
+                    return Err(ServiceError::forbidden(
+                        "申请人只能在电脑端、移动端或扫码评价",
+                    ));
                 }
                 let record = self.store.case_scoped(id, &access.scope).await?;
                 self.rate_case(&record, input, &access.username, &access.actor())
@@ -134,7 +132,7 @@ impl Services {
             }
             (Role::HotlineAgent, RatedThing::Case(id)) => {
                 if !matches!(input.channel, C::Phone | C::Sms) {
-                    return Err(forbidden("热线坐席只能登记电话或短信评价"));
+                    return Err(ServiceError::forbidden("热线坐席只能登记电话或短信评价"));
                 }
                 let record = self.store.case(id).await?;
                 self.rate_case(&record, input, &access.username, &access.actor())
@@ -142,11 +140,11 @@ impl Services {
             }
             (Role::WindowClerk, RatedThing::Visit(id)) => {
                 if input.channel != C::Device {
-                    return Err(forbidden("窗口只能通过评价器登记评价"));
+                    return Err(ServiceError::forbidden("窗口只能通过评价器登记评价"));
                 }
                 self.rate_visit(access, id, input).await
             }
-            _ => Err(forbidden(format!(
+            _ => Err(ServiceError::forbidden(format!(
                 "{}不能进行此评价",
                 access.role.label_zh()
             ))),
@@ -178,7 +176,7 @@ impl Services {
             today,
             rules,
         )
-        .map_err(rating_error)?;
+        .map_err(ServiceError::from)?;
         let staff = self.case_staff(record.id).await?;
         let new = NewRating {
             subject: RatedThing::Case(record.id),
@@ -218,7 +216,7 @@ impl Services {
             today,
             self.evaluation.rules(),
         )
-        .map_err(rating_error)?;
+        .map_err(ServiceError::from)?;
         let new = NewRating {
             subject: RatedThing::Visit(id),
             rating: level,

@@ -5,12 +5,12 @@
 //! supervisor decides appeals and makes the callback (回访) that alone closes
 //! an order.
 
-use domain::evaluation::{RectificationAction, RectificationError};
+use domain::evaluation::RectificationAction;
 use domain::unit::Role;
 use serde::Serialize;
 use store::{RatingRecord, RectificationFilter, RectificationRecord, RectificationUpdate};
 
-use super::super::{Access, Result, ServiceError, Services, forbidden};
+use super::super::{Access, Result, ServiceError, Services};
 
 /// The roles that see a unit's order inbox (the domain's unit-side roles).
 const UNIT_ROLES: &[Role] = &[Role::Approver, Role::DepartmentHead, Role::WindowClerk];
@@ -28,10 +28,6 @@ pub struct OrderView {
     pub overdue: bool,
 }
 
-fn rectification_error(e: RectificationError) -> ServiceError {
-    ServiceError::invalid(e.code(), e.to_string())
-}
-
 impl Services {
     /// The unit an order query is limited to: none for the supervisor, the
     /// user's own for the unit's staff; others may not see orders at all.
@@ -39,7 +35,10 @@ impl Services {
         match access.role {
             Role::Supervisor => Ok(None),
             r if UNIT_ROLES.contains(&r) => Ok(Some(access.unit.clone())),
-            r => Err(forbidden(format!("{}无权查看整改单", r.label_zh()))),
+            r => Err(ServiceError::forbidden(format!(
+                "{}无权查看整改单",
+                r.label_zh()
+            ))),
         }
     }
 
@@ -97,14 +96,14 @@ impl Services {
         let next = current
             .order
             .apply(&action, today, &access.username)
-            .map_err(rectification_error)?;
+            .map_err(ServiceError::from)?;
         if !action.allowed_for(access.role) {
             let who = if action.taken_by_supervisor() {
                 "只有督办人员可以审核申诉或回访"
             } else {
                 "整改由责任单位办理"
             };
-            return Err(forbidden(who));
+            return Err(ServiceError::forbidden(who));
         }
         let update = RectificationUpdate {
             id,

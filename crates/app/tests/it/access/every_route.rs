@@ -839,6 +839,7 @@ async fn fixtures(app: &App) -> HashMap<&'static str, String> {
         username: "hotline".into(),
         role: Role::HotlineAgent,
         unit: "zgb".into(),
+        kind: domain::unit::UnitKind::Department,
         scope: Scope::All,
     };
     let call = TicketInput {

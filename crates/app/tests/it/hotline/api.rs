@@ -108,7 +108,7 @@ async fn tickets_over_the_api_with_stable_codes() {
         .await;
         assert_eq!(
             (s, e["error"]["code"].as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, Some("not_holder")),
+            (StatusCode::FORBIDDEN, Some("not_holder")),
             "[{b}]"
         );
         let (s, e) = call(&app, "approver.rsj", Method::POST, &acts, Some(reply)).await;

@@ -121,7 +121,7 @@ async fn a_call_goes_round_the_loop_through_the_pages() {
         // Closing before the 回访 is refused, in Chinese, and changes nothing.
         act(&app, &hotline, id, &[("action", "close")])
             .await
-            .expect(StatusCode::UNPROCESSABLE_ENTITY, &["不能执行此操作"]);
+            .expect(StatusCode::CONFLICT, &["不能执行此操作"]);
         assert_eq!(state_of(&app, id).await, TicketState::Replied, "[{b}]");
         let cb = [
             ("action", "call_back"),
@@ -240,7 +240,7 @@ async fn refusals_on_the_pages() {
             &[("action", "send_back"), ("reason", "还是不归我们")],
         )
         .await
-        .expect(StatusCode::UNPROCESSABLE_ENTITY, &["不能再退单"]);
+        .expect(StatusCode::CONFLICT, &["不能再退单"]);
         assert_eq!(state_of(&app, id).await, TicketState::Dispatched, "[{b}]");
         // An extension asked by the unit, approved by the hotline.
         act(

@@ -1,7 +1,7 @@
 //! The applicant's own concluded case offers its rating link; the link opens
 //! the rating form; an unfinished case offers none.
 
-use app::service::{ApplicantInput, CreateCase};
+use app::service::{ApplicantInput, By, CreateCase};
 use axum::http::StatusCode;
 use domain::case::{Action, CaseResult, Channel};
 use store::Actor;
@@ -28,7 +28,7 @@ async fn an_applicant_rates_their_concluded_case_from_my_cases() {
             unit: "qx".into(),
         };
         let (view, _) = svc
-            .create_case_for(&me, input, None, Some("zhangwei".into()))
+            .create_case_for(&me, input, None, Some("zhangwei".into()), By::Platform)
             .await
             .unwrap();
         let id = view.record.id;

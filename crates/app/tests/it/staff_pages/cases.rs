@@ -182,7 +182,7 @@ async fn head_decides_after_every_step(app: &StaffApp) {
         ],
     )
     .await;
-    refused.expect(StatusCode::FORBIDDEN, &["您不能对该办件执行“出证（办结）”"]);
+    refused.expect(StatusCode::FORBIDDEN, &["审批人员不能出证（办结）"]);
 }
 
 #[tokio::test]

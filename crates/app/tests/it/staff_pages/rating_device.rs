@@ -47,6 +47,6 @@ async fn a_window_visit_is_rated_once_on_its_own_halls_device() {
             .expect(StatusCode::OK, &["感谢您的评价", "暂无待评价的来访"]);
         app.post(&clerk, &path, &[("rating", "satisfied")])
             .await
-            .expect(StatusCode::UNPROCESSABLE_ENTITY, &["一事只能评价一次"]);
+            .expect(StatusCode::CONFLICT, &["一事只能评价一次"]);
     }
 }

@@ -13,6 +13,7 @@ use domain::catalog::{
     CatalogError, Category, Certificate, Delegation, Level, MaterialSource, Matter, MatterCode,
     OnlineDepth,
 };
+use domain::time::local_minute;
 use store::{MatterVersion, StoreError};
 
 use super::fields::Fields;
@@ -20,7 +21,7 @@ use super::matter_check::settle;
 use super::matter_form::MatterForm;
 use super::matter_view::{MatterFacts, StepFacts, steps, unit_name};
 use super::units::{UnitRow, tree};
-use super::{CATALOG, Flash, local_time, store_error_page, sub_nav};
+use super::{CATALOG, Flash, store_error_page, sub_nav};
 use crate::http::AppState;
 use crate::http::pages::{Chrome, NavLink, error_page, render};
 use crate::http::session::PageUser;
@@ -50,7 +51,7 @@ impl VersionRow {
             category: v.matter.category.label_zh(),
             unit: unit_name(units, &v.matter.unit),
             version: v.version,
-            published: local_time(v.published_at),
+            published: local_minute(v.published_at),
         }
     }
 }

@@ -21,7 +21,6 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::{get, post};
-use chrono::{DateTime, TimeDelta, Utc};
 use domain::unit::Role;
 use store::StoreError;
 
@@ -172,12 +171,4 @@ fn service_error_page(e: &ServiceError) -> Response {
             &other.to_string(),
         ),
     }
-}
-
-/// A time as people in the county read it: Asia/Shanghai, to the minute.
-fn local_time(t: DateTime<Utc>) -> String {
-    (t + TimeDelta::hours(8))
-        .naive_utc()
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }

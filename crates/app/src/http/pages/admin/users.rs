@@ -177,11 +177,11 @@ fn check(form: &NewUserForm) -> Result<User, Errors> {
 /// The form field a refused account change concerns, if it is the user's to fix.
 pub fn field_of(e: &ServiceError) -> Option<&'static str> {
     match e {
-        ServiceError::Invalid {
+        ServiceError::Refused {
             code: "invalid_username",
             ..
         } => Some("username"),
-        ServiceError::Invalid {
+        ServiceError::Refused {
             code: "weak_password",
             ..
         } => Some("password"),

@@ -8,9 +8,10 @@ use domain::case::{
     Action, ActionKind, CaseResult, CaseState, DeliveryMethod, NoticeKind, SuspensionKind,
     action_name_label, effect_label, mask_identifier, offered,
 };
+use domain::time::local_minute;
 use domain::unit::Role;
 
-use super::rows::{ClockView, Names, local_time};
+use super::rows::{ClockView, Names};
 use crate::service::CaseView;
 
 /// A success or error message above the panel.
@@ -313,7 +314,7 @@ fn event_row(e: &store::CaseEvent, names: &Names) -> EventRow {
     let state =
         |s: &str| CaseState::parse(s).map_or_else(|| s.to_owned(), |s| s.label_zh().to_owned());
     EventRow {
-        at: local_time(e.at),
+        at: local_minute(e.at),
         actor: names.user(&e.actor),
         unit: names.unit(&e.actor_unit),
         label: label.to_owned(),

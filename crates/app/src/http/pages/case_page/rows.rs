@@ -5,12 +5,12 @@ use std::collections::HashMap;
 
 use axum::http::StatusCode;
 use axum::response::Response;
-use chrono::{DateTime, TimeDelta, Utc};
 use domain::case::{CaseClock, SlaStatus, unit_duties};
 use store::StoreError;
 
+use crate::http::error::AppError;
 use crate::http::pages::error_page;
-use crate::service::{CaseView, FORBIDDEN, ServiceError, Services};
+use crate::service::{CaseView, ServiceError, Services};
 
 /// What a stale form gets: someone changed the case since the page was read.
 pub const CONFLICT_MESSAGE: &str = "办件已被他人修改，请刷新后重试";
@@ -192,52 +192,19 @@ impl CaseRow {
     }
 }
 
-/// An instant as a Shanghai wall-clock time, e.g. 2026-09-28 09:00.
-pub fn local_time(at: DateTime<Utc>) -> String {
-    (at + TimeDelta::hours(8))
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
-}
-
-/// The status and Chinese message a failed service call shows; a storage
-/// failure is logged and shown as a plain apology.
+/// The status and Chinese message a failed service call shows: the status
+/// is the API's for the same failure ([`AppError::of`]); a missing or
+/// out-of-scope case and a stale form read as a page says them, and a
+/// storage failure is logged and shown as a plain apology.
 pub fn describe(e: &ServiceError) -> (StatusCode, String) {
-    match e {
-        ServiceError::Case(c) => {
-            let status = match c {
-                domain::case::CaseError::IllegalTransition { .. } => StatusCode::CONFLICT,
-                _ => StatusCode::UNPROCESSABLE_ENTITY,
-            };
-            (status, c.to_string())
-        }
-        ServiceError::Id(e) => (StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
-        ServiceError::Invalid { code, message } if *code == FORBIDDEN => {
-            (StatusCode::FORBIDDEN, message.clone())
-        }
-        ServiceError::Invalid { message, .. } => {
-            (StatusCode::UNPROCESSABLE_ENTITY, message.clone())
-        }
-        ServiceError::Store(StoreError::NotFound(_)) => (
-            StatusCode::NOT_FOUND,
-            "办件不存在或不在您的办理范围内".into(),
-        ),
-        ServiceError::Store(StoreError::Conflict(_)) => {
-            (StatusCode::CONFLICT, CONFLICT_MESSAGE.into())
-        }
-        ServiceError::Store(StoreError::Invalid(m)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, m.clone())
-        }
-        ServiceError::Store(StoreError::Catalog(c)) => {
-            (StatusCode::UNPROCESSABLE_ENTITY, c.to_string())
-        }
-        ServiceError::Store(StoreError::Backend(detail)) => {
-            tracing::error!(error = %detail, "page request failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "系统暂时无法完成操作，请稍后重试。".into(),
-            )
-        }
-    }
+    let answer = AppError::of(e);
+    let message = match e {
+        ServiceError::Store(StoreError::NotFound(_)) => "办件不存在或不在您的办理范围内",
+        ServiceError::Store(StoreError::Conflict(_)) => CONFLICT_MESSAGE,
+        ServiceError::Store(StoreError::Backend(_)) => "系统暂时无法完成操作，请稍后重试。",
+        _ => answer.message(),
+    };
+    (answer.status(), message.to_owned())
 }
 
 /// A refusal as (status, Chinese message), with `missing` as the answer for

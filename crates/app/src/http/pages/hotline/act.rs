@@ -42,9 +42,7 @@ pub fn action_from_form(f: &FormData) -> Result<TicketAction, String> {
             days: f
                 .get("days")
                 .parse()
-                .ok()
-                .filter(|d| (1..=30).contains(d))
-                .ok_or("延期天数须为 1–30 个工作日")?,
+                .map_err(|_| "请填写延期天数（工作日）")?,
             reason: text("reason"),
         },
         "decide_extension" => TicketAction::DecideExtension {
@@ -142,8 +140,8 @@ mod tests {
             "the lead unit is not also a co-unit"
         );
         assert_eq!(
-            action_from_form(&form(&[("action", "request_extension"), ("days", "0")])),
-            Err("延期天数须为 1–30 个工作日".into())
+            action_from_form(&form(&[("action", "request_extension"), ("days", "三")])),
+            Err("请填写延期天数（工作日）".into())
         );
         assert!(
             action_from_form(&form(&[("action", "call_back"), ("satisfaction", "满意")])).is_err()

@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::evaluation::Rating;
 use domain::hotline::{Ticket, TicketState};
+use domain::time::local_minute;
 use domain::unit::{Role, Unit, UnitKind};
 use serde::Deserialize;
 
 use super::list::Row;
 use super::{HOTLINE_ROLES, clock_badge, ticket_error_page};
 use crate::http::AppState;
-use crate::http::pages::case_page::rows::local_time;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::ServiceError;
@@ -160,7 +160,7 @@ pub async fn build(
         .unwrap_or_default()
         .into_iter()
         .map(|e| Line {
-            at: local_time(e.at),
+            at: local_minute(e.at),
             who: format!("{}（{}）", e.actor, name_of(&units, &e.actor_unit)),
             action: action_label(&e.action).to_owned(),
             to: e.to_state.label_zh(),
@@ -191,13 +191,19 @@ pub async fn build(
             l.respond_hours,
             l.close_days
         ),
-        sign_by: v.sign_by.map(local_time).unwrap_or_default(),
-        respond_by: v.respond_by.map(local_time).unwrap_or_default(),
+        sign_by: v.sign_by.map(local_minute).unwrap_or_default(),
+        respond_by: v.respond_by.map(local_minute).unwrap_or_default(),
         close_by: v.close_by.map(|d| d.to_string()).unwrap_or_default(),
         send_backs: t
             .send_backs
             .iter()
-            .map(|b| (local_time(b.at), name_of(&units, &b.unit), b.reason.clone()))
+            .map(|b| {
+                (
+                    local_minute(b.at),
+                    name_of(&units, &b.unit),
+                    b.reason.clone(),
+                )
+            })
             .collect(),
         extensions: t
             .extensions

@@ -144,7 +144,7 @@ pub async fn submit(
     };
     match state.services.rate_by_token(&token, input).await {
         Ok(_) => page(&state, &visitor, &token, StatusCode::OK, |p| p.done = true).await,
-        Err(ServiceError::Invalid { message, .. }) => {
+        Err(ServiceError::Refused { message, .. }) => {
             let chosen = f.get("rating").to_owned();
             let comment = f.get("comment").to_owned();
             page(
