@@ -4,5 +4,6 @@
 mod auth;
 mod cases;
 mod foundation;
+mod migrations;
 mod ratings;
 mod tickets;
