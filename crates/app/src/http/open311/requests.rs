@@ -121,12 +121,17 @@ fn number(p: &HashMap<String, String>, name: &str) -> Result<Option<f64>, Open31
         .transpose()
 }
 
-/// POST /open311/v2/requests.json (form-encoded, as the spec defines).
+/// POST /open311/v2/requests.json (form-encoded, as the spec defines). The
+/// `api_key` may come in the body or, as many GeoReport v2 clients send it,
+/// in the query string.
 pub async fn create(
     State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
     Form(p): Form<HashMap<String, String>>,
 ) -> Result<Json<Vec<Created>>, Open311Error> {
-    let key = param(&p, "api_key").ok_or_else(|| Open311Error::forbidden("api_key is missing"))?;
+    let key = param(&p, "api_key")
+        .or_else(|| param(&query, "api_key"))
+        .ok_or_else(|| Open311Error::forbidden("api_key is missing"))?;
     let services = &state.services;
     let client = match services.store.open311_key(&hash_token(key)).await {
         Ok(name) => name,

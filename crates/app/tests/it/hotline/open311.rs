@@ -28,7 +28,11 @@ async fn get(app: &StaffApp, uri: &str) -> (StatusCode, Value) {
 }
 
 async fn post(app: &StaffApp, fields: &[(&str, &str)]) -> (StatusCode, Value) {
-    let req = Request::post("/open311/v2/requests.json")
+    post_to(app, "/open311/v2/requests.json", fields).await
+}
+
+async fn post_to(app: &StaffApp, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, Value) {
+    let req = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form_body(fields)))
         .unwrap();
@@ -197,6 +201,21 @@ async fn a_missing_or_wrong_key_is_403_in_the_spec_format() {
         assert_eq!(err[0]["code"], 403);
         let (_, list) = get(&app, "/open311/v2/requests.json").await;
         assert_eq!(list, json!([]), "nothing was filed");
+    }
+}
+
+#[tokio::test]
+async fn the_key_may_come_in_the_query_string_as_georeport_clients_send_it() {
+    for app in apps(d(3, 2)).await {
+        with_key(&app).await;
+        let mut fields = spec_example(KEY);
+        fields.retain(|(k, _)| *k != "api_key");
+        let uri = format!("/open311/v2/requests.json?api_key={KEY}");
+        let (status, created) = post_to(&app, &uri, &fields).await;
+        assert_eq!(status, StatusCode::OK, "{created}");
+        assert!(created[0]["service_request_id"].is_i64(), "{created}");
+        let (status, _) = post_to(&app, "/open311/v2/requests.json?api_key=wrong", &fields).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
     }
 }
 
