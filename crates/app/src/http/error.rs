@@ -229,23 +229,61 @@ impl From<JsonRejection> for AppError {
                 "payload_too_large",
                 "请求体过大",
             ),
-            other => Self::bad_request(format!(
-                "请求体不是有效的 JSON 或缺少必填字段：{}",
-                other.body_text()
-            )),
+            JsonRejection::JsonSyntaxError(_) => {
+                Self::bad_request("请求体不是有效的 JSON（语法错误或内容不完整）")
+            }
+            other => Self::bad_request(format!("请求体{}", in_chinese(&other.body_text()))),
         }
     }
 }
 
 impl From<QueryRejection> for AppError {
     fn from(r: QueryRejection) -> Self {
-        Self::bad_request(format!("查询参数无效：{}", r.body_text()))
+        Self::bad_request(format!("查询参数{}", in_chinese(&r.body_text())))
     }
 }
 
 impl From<PathRejection> for AppError {
     fn from(r: PathRejection) -> Self {
-        Self::bad_request(format!("路径参数无效：{}", r.body_text()))
+        Self::bad_request(format!("路径参数{}", in_chinese(&r.body_text())))
+    }
+}
+
+/// What serde (through axum) says is wrong with a request's data, in
+/// Chinese: which field is missing, unknown or of the wrong type or value.
+/// The field's name is kept; serde's English is not passed on.
+fn in_chinese(text: &str) -> String {
+    // axum writes "Failed to deserialize …: <path>: <serde's message>".
+    let detail = text.split_once(": ").map_or(text, |(_, d)| d);
+    let (path, message) = match detail.rsplit_once(": ") {
+        Some((p, m)) if !p.contains(' ') => (Some(p), m),
+        _ => (None, detail),
+    };
+    let quoted = |marker: &str| {
+        message
+            .split_once(marker)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let what = if let Some(f) = quoted("missing field `") {
+        format!("缺少必填字段“{f}”")
+    } else if let Some(f) = quoted("unknown field `") {
+        format!("含有不认识的字段“{f}”")
+    } else if let Some(v) = quoted("unknown variant `") {
+        format!("中的取值“{v}”不是可接受的值")
+    } else if message.contains("invalid type") || message.contains("invalid digit") {
+        "中有字段的类型不对（如须为数字却给了文字）".to_owned()
+    } else if message.contains("input contains invalid characters")
+        || message.contains("premature end of input")
+        || message.contains("invalid value")
+    {
+        "中有字段的取值无效（如日期须为 YYYY-MM-DD）".to_owned()
+    } else {
+        "无法解析".to_owned()
+    };
+    match path.filter(|p| !p.is_empty() && *p != ".") {
+        Some(p) => format!("{what}（位置：{p}）"),
+        None => what,
     }
 }
 
@@ -303,6 +341,23 @@ mod tests {
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert_eq!(body["error"]["code"], "catalog_invalid");
         assert_eq!(body["error"]["problems"][0]["field"], "承诺时限");
+    }
+
+    #[test]
+    fn parse_errors_are_said_in_chinese() {
+        let missing = in_chinese(
+            "Failed to deserialize the JSON body into the target type: missing field `applicant` at line 1 column 22",
+        );
+        assert_eq!(missing, "缺少必填字段“applicant”");
+        let variant = in_chinese(
+            "Failed to deserialize the JSON body into the target type: channel: unknown variant `fax`, expected one of `window`, `online` at line 1 column 40",
+        );
+        assert_eq!(variant, "中的取值“fax”不是可接受的值（位置：channel）");
+        let date = in_chinese(
+            "Failed to deserialize query string: deadline_from: input contains invalid characters",
+        );
+        assert!(date.starts_with("中有字段的取值无效"), "{date}");
+        assert!(!date.contains("invalid"), "{date}");
     }
 
     #[test]

@@ -6,9 +6,10 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use domain::case::{Action, CaseResult, Commitment, DeliveryMethod, SuspensionKind};
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Schema, Type};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
-use utoipa::openapi::{OpenApi as Document, RefOr};
+use utoipa::openapi::{ContentBuilder, OpenApi as Document, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::api;
@@ -51,7 +52,7 @@ use super::error::ErrorBody;
         api::ratings::scores,
     ),
     components(schemas(ErrorBody, ActionRequest)),
-    modifiers(&BearerScheme),
+    modifiers(&BearerScheme, &CommonResponses),
     tags(
         (name = "catalog", description = "事项目录 service catalog"),
         (name = "cases", description = "办件 cases"),
@@ -92,6 +93,68 @@ impl Modify for BearerScheme {
         doc.components
             .get_or_insert_with(Default::default)
             .add_security_scheme("bearer", SecurityScheme::Http(scheme));
+    }
+}
+
+/// Adds to every operation the answers the framework gives before a handler
+/// runs, so each route lists every status it can answer: 400 for a path,
+/// query or body that cannot be read, 413 and 415 for a body too large or
+/// not JSON, 401 without a valid token, and 500.
+struct CommonResponses;
+
+impl CommonResponses {
+    fn error(description: &str) -> RefOr<Response> {
+        let body = ContentBuilder::new()
+            .schema(Some(Ref::from_schema_name("ErrorBody")))
+            .build();
+        ResponseBuilder::new()
+            .description(description)
+            .content("application/json", body)
+            .build()
+            .into()
+    }
+
+    fn add(op: &mut Operation) {
+        let mut answers = vec![("500", "`internal`: 服务器内部错误（详情只记入日志）")];
+        let has_params = op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+        if has_params || op.request_body.is_some() {
+            answers.push(("400", "`bad_request`: 路径、查询参数或请求体无法解析"));
+        }
+        if op.request_body.is_some() {
+            answers.push(("413", "`payload_too_large`: 请求体过大"));
+            answers.push((
+                "415",
+                "`unsupported_media_type`: 请求体须为 JSON（Content-Type: application/json）",
+            ));
+        }
+        if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
+            answers.push(("401", "`unauthorized`: 缺少或无效的访问令牌"));
+        }
+        for (status, description) in answers {
+            op.responses
+                .responses
+                .entry(status.to_owned())
+                .or_insert_with(|| Self::error(description));
+        }
+    }
+}
+
+impl Modify for CommonResponses {
+    fn modify(&self, doc: &mut Document) {
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                Self::add(op);
+            }
+        }
     }
 }
 

@@ -27,7 +27,7 @@ pub struct ActQuery {
 /// `If-Match` (or `expected_version`), a case changed since that version is
 /// refused with 409 `conflict` and nothing is written.
 #[utoipa::path(
-    post, path = "/api/v1/cases/{id}/actions", tag = "cases",
+    post, path = "/api/v1/cases/{id}/actions", operation_id = "act_on_case", tag = "cases",
     params(
         ("id" = i64, Path, description = "The case's id"),
         ("If-Match" = Option<String>, Header, description = "The case version acted on, as returned in ETag"),

@@ -20,7 +20,7 @@ use crate::service::{CaseView, CreateCase};
 /// attributed to the token's user. With an `Idempotency-Key` this user has
 /// used before, nothing new is made and that case is returned (200).
 #[utoipa::path(
-    post, path = "/api/v1/cases", tag = "cases",
+    post, path = "/api/v1/cases", operation_id = "create_case", tag = "cases",
     params(("Idempotency-Key" = Option<String>, Header, description = "A client-chosen key; the same key from the same user makes one case")),
     request_body = CreateCase,
     responses(
@@ -59,7 +59,7 @@ pub async fn create(
 
 /// Shows one case with its clocks as of today and its whole timeline.
 #[utoipa::path(
-    get, path = "/api/v1/cases/{id}", tag = "cases",
+    get, path = "/api/v1/cases/{id}", operation_id = "show_case", tag = "cases",
     params(("id" = i64, Path, description = "The case's id")),
     responses(
         (status = 200, description = "The case, its promised and statutory clocks, its SLA status and its timeline",
@@ -105,7 +105,7 @@ pub struct CaseListQuery {
 /// Lists the cases the token's user may see (their unit's, their town's,
 /// their own), by promised deadline, soonest first (undated last), then id.
 #[utoipa::path(
-    get, path = "/api/v1/cases", tag = "cases",
+    get, path = "/api/v1/cases", operation_id = "list_cases", tag = "cases",
     params(CaseListQuery),
     responses(
         (status = 200, description = "A page of cases", body = CasePage),
@@ -157,7 +157,7 @@ pub struct SlaListQuery {
 
 /// Lists running cases in 预警 (most of the promised limit used), soonest deadline first.
 #[utoipa::path(
-    get, path = "/api/v1/cases/warnings", tag = "cases",
+    get, path = "/api/v1/cases/warnings", operation_id = "list_warnings", tag = "cases",
     params(SlaListQuery),
     responses(
         (status = 200, description = "A page of cases in 预警", body = CasePage),
@@ -175,7 +175,7 @@ pub async fn warnings(
 
 /// Lists running cases past their promised deadline (超期), most overdue first.
 #[utoipa::path(
-    get, path = "/api/v1/cases/overdue", tag = "cases",
+    get, path = "/api/v1/cases/overdue", operation_id = "list_overdue", tag = "cases",
     params(SlaListQuery),
     responses(
         (status = 200, description = "A page of cases in 超期", body = CasePage),

@@ -78,7 +78,7 @@ pub struct MatterDetail {
 
 /// Lists the newest version of every matter, by code.
 #[utoipa::path(
-    get, path = "/api/v1/matters", tag = "catalog",
+    get, path = "/api/v1/matters", operation_id = "list_matters", tag = "catalog",
     params(MatterListQuery),
     responses(
         (status = 200, description = "The matters", body = Vec<MatterSummary>),
@@ -130,7 +130,7 @@ pub struct SearchHit {
 
 /// Searches the catalog in Chinese, best match first.
 #[utoipa::path(
-    get, path = "/api/v1/matters/search", tag = "catalog",
+    get, path = "/api/v1/matters/search", operation_id = "search_matters", tag = "catalog",
     params(SearchQuery),
     responses(
         (status = 200, description = "The matching matters, best first", body = Vec<SearchHit>),
@@ -171,7 +171,7 @@ pub struct VersionQuery {
 
 /// Shows one matter: its newest version, or the one asked for.
 #[utoipa::path(
-    get, path = "/api/v1/matters/{code}", tag = "catalog",
+    get, path = "/api/v1/matters/{code}", operation_id = "show_matter", tag = "catalog",
     params(("code" = String, Path, description = "事项编码, e.g. QX-ZGB-106"), VersionQuery),
     responses(
         (status = 200, description = "The matter as published", body = MatterDetail),

@@ -36,7 +36,7 @@ pub struct RatingRequest {
 /// hotline on phone or sms) or a window visit (the clerk's window device).
 /// A 差评 opens a rectification order to the responsible unit.
 #[utoipa::path(
-    post, path = "/api/v1/ratings", tag = "evaluation",
+    post, path = "/api/v1/ratings", operation_id = "rate", tag = "evaluation",
     request_body = RatingRequest,
     responses(
         (status = 201, description = "The rating as stored, with the order a 差评 opened", body = Object),
@@ -81,7 +81,7 @@ pub struct OrdersQuery {
 /// department head, window clerk) or every unit's (supervisor), soonest
 /// deadline first, each with the 差评 that opened it and whether it is overdue.
 #[utoipa::path(
-    get, path = "/api/v1/rectifications", tag = "evaluation",
+    get, path = "/api/v1/rectifications", operation_id = "list_rectifications", tag = "evaluation",
     params(OrdersQuery),
     responses(
         (status = 200, description = "The orders", body = Vec<OrderView>),
@@ -106,7 +106,7 @@ pub async fn list(
 
 /// One rectification order.
 #[utoipa::path(
-    get, path = "/api/v1/rectifications/{id}", tag = "evaluation",
+    get, path = "/api/v1/rectifications/{id}", operation_id = "show_rectification", tag = "evaluation",
     params(("id" = i64, Path, description = "The order's id")),
     responses(
         (status = 200, description = "The order", body = OrderView),
@@ -138,7 +138,7 @@ pub struct OrderActQuery {
 /// `reject_appeal` and `call_back` (the only way an order closes, except an
 /// upheld appeal). Body: `{"action": "verify", "finding": "…"}` and so on.
 #[utoipa::path(
-    post, path = "/api/v1/rectifications/{id}/actions", tag = "evaluation",
+    post, path = "/api/v1/rectifications/{id}/actions", operation_id = "act_on_rectification", tag = "evaluation",
     params(("id" = i64, Path, description = "The order's id"), OrderActQuery),
     request_body(content = Object, description = "A RectificationAction tagged by `action`"),
     responses(
@@ -181,7 +181,7 @@ pub struct ScoresQuery {
 /// 回访率) of the county and of every window, staff member, department and
 /// matter over a period. Supervisors only.
 #[utoipa::path(
-    get, path = "/api/v1/evaluation/scores", tag = "evaluation",
+    get, path = "/api/v1/evaluation/scores", operation_id = "evaluation_scores", tag = "evaluation",
     params(ScoresQuery),
     responses(
         (status = 200, description = "Everyone's standing", body = Scoreboard),

@@ -37,7 +37,7 @@ pub struct SlaCountsView {
 
 /// Counts running cases in 正常, 预警 and 超期 as of today, and those suspended.
 #[utoipa::path(
-    get, path = "/api/v1/sla/counts", tag = "sla",
+    get, path = "/api/v1/sla/counts", operation_id = "sla_counts", tag = "sla",
     params(CountsQuery),
     responses(
         (status = 200, description = "The counts", body = SlaCountsView),

@@ -21,7 +21,7 @@ use crate::service::hotline::{HotlineReport, TicketInput, TicketView};
 
 /// Registers a call (受理); hotline agents only.
 #[utoipa::path(
-    post, path = "/api/v1/tickets", tag = "hotline",
+    post, path = "/api/v1/tickets", operation_id = "create_ticket", tag = "hotline",
     request_body(content = Object, description = "kind (consultation|help|complaint|report|suggestion), channel (phone|web|app|wechat), urgency (normal|urgent|very_urgent), category, caller_name, caller_phone, location, position [lat, long], text"),
     responses(
         (status = 201, description = "Registered", body = Object),
@@ -55,7 +55,7 @@ pub struct TicketQuery {
 
 /// Tickets within the user's scope, newest first, each with its clock.
 #[utoipa::path(
-    get, path = "/api/v1/tickets", tag = "hotline",
+    get, path = "/api/v1/tickets", operation_id = "list_tickets", tag = "hotline",
     params(TicketQuery),
     responses(
         (status = 200, description = "Tickets with limits and clock status", body = Vec<Object>),
@@ -88,7 +88,7 @@ pub async fn list(
 
 /// One ticket with its timeline; 404 when out of the user's scope.
 #[utoipa::path(
-    get, path = "/api/v1/tickets/{id}", tag = "hotline",
+    get, path = "/api/v1/tickets/{id}", operation_id = "show_ticket", tag = "hotline",
     params(("id" = i64, Path, description = "The ticket's id")),
     responses(
         (status = 200, description = "The ticket, its limits, clock and timeline", body = Object),
@@ -117,7 +117,7 @@ pub struct TicketActQuery {
 /// Acts on a ticket: dispatch, sign, start_handling, reply, send_back,
 /// settle, request_extension, decide_extension, call_back, close, merge_into.
 #[utoipa::path(
-    post, path = "/api/v1/tickets/{id}/actions", tag = "hotline",
+    post, path = "/api/v1/tickets/{id}/actions", operation_id = "act_on_ticket", tag = "hotline",
     params(("id" = i64, Path, description = "The ticket's id"), TicketActQuery),
     request_body(content = Object, description = "{\"action\": \"dispatch\", \"lead_unit\": \"rsj\", \"co_units\": [\"scjg\"]}, {\"action\": \"reply\", \"text\": \"…\"}, {\"action\": \"send_back\", \"reason\": \"…\"}, {\"action\": \"call_back\", \"satisfaction\": \"satisfied\", \"resolved\": true, \"note\": \"…\"}, …"),
     responses(
@@ -149,7 +149,7 @@ pub async fn act(
 /// 响应率, 解决率, 满意率 and 按时办结率, overall and per lead unit, and the
 /// labour-inspection on-time target (100%, the seed).
 #[utoipa::path(
-    get, path = "/api/v1/hotline/figures", tag = "hotline",
+    get, path = "/api/v1/hotline/figures", operation_id = "hotline_figures", tag = "hotline",
     responses(
         (status = 200, description = "The figures as of now", body = Object),
         (status = 401, description = "No valid token", body = ErrorBody),

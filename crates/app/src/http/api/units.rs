@@ -14,7 +14,7 @@ use crate::http::extract::{ApiPath, ApiQuery};
 /// their own unit's inbox, a town's clerks those of the units under it;
 /// county-wide roles any.
 #[utoipa::path(
-    get, path = "/api/v1/units/{code}/inbox", tag = "cases",
+    get, path = "/api/v1/units/{code}/inbox", operation_id = "unit_inbox", tag = "cases",
     params(("code" = String, Path, description = "The unit's code, e.g. scjg"), PageQuery),
     responses(
         (status = 200, description = "A page of the unit's cases", body = CasePage),

@@ -123,3 +123,60 @@ async fn the_docs_page_lists_every_path() {
         "escaped text"
     );
 }
+
+/// The document is valid OpenAPI 3, as a validator outside onewindow reads
+/// it (openapi-spec-validator, from requirements-dev.txt), and names each
+/// operation once.
+#[tokio::test]
+async fn the_document_is_valid_openapi_with_unique_operation_ids() {
+    let app = apps(d(3, 2)).await.into_iter().next().expect("sqlite");
+    let doc = app
+        .send(Method::GET, "/api/openapi.json", None, None, &[])
+        .await
+        .expect(StatusCode::OK);
+    let mut seen = BTreeSet::new();
+    for (method, path) in documented(&doc) {
+        let id = doc["paths"][&path][method.to_lowercase()]["operationId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!id.is_empty(), "{method} {path} has an operationId");
+        assert!(
+            seen.insert(id.clone()),
+            "operationId {id} is used twice ({method} {path})"
+        );
+        let op = &doc["paths"][&path][method.to_lowercase()];
+        let answers = |codes: &[&str]| {
+            for code in codes {
+                assert!(
+                    op["responses"].get(*code).is_some(),
+                    "{method} {path} lists its {code} answer"
+                );
+            }
+        };
+        answers(&["500"]);
+        if op.get("requestBody").is_some() {
+            answers(&["400", "413", "415"]);
+        }
+        if op["parameters"].as_array().is_some_and(|p| !p.is_empty()) {
+            answers(&["400"]);
+        }
+        if op["security"].as_array().is_some_and(|s| !s.is_empty()) {
+            answers(&["401"]);
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("openapi.json");
+    std::fs::write(&file, doc.to_string()).expect("write the document");
+    let out = std::process::Command::new("python3")
+        .args(["-m", "openapi_spec_validator"])
+        .arg(&file)
+        .output()
+        .expect("python3 runs (pip install -r requirements-dev.txt)");
+    assert!(
+        out.status.success(),
+        "openapi-spec-validator refuses the document (pip install -r requirements-dev.txt if it is missing):\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -84,6 +84,20 @@ async fn bad_input(app: &App) {
         .post("clerk", "/api/v1/cases", &json!({"channel": "online"}))
         .await;
     r.expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert_eq!(r.message(), "请求体缺少必填字段“matter”", "[{b}]");
+    let r = app
+        .post(
+            "clerk",
+            "/api/v1/cases",
+            &json!({"matter": "QX-ZGB-106", "channel": "fax", "applicant": enterprise()}),
+        )
+        .await;
+    r.expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(
+        r.message().contains("“fax”不是可接受的值"),
+        "[{b}] {}",
+        r.message()
+    );
     let no_type = Request::post("/api/v1/cases")
         .header(
             header::AUTHORIZATION,
@@ -100,9 +114,14 @@ async fn bad_input(app: &App) {
     app.get("clerk", "/api/v1/cases?sla=late")
         .await
         .expect_error(StatusCode::BAD_REQUEST, "bad_request");
-    app.get("clerk", "/api/v1/cases?deadline_from=tomorrow")
-        .await
-        .expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    let r = app
+        .get("clerk", "/api/v1/cases?deadline_from=tomorrow")
+        .await;
+    r.expect_error(StatusCode::BAD_REQUEST, "bad_request");
+    assert!(r.message().starts_with("查询参数"), "[{b}] {}", r.message());
+    for english in ["Failed", "deserialize", "invalid", "expected"] {
+        assert!(!r.message().contains(english), "[{b}] {}", r.message());
+    }
     app.get("clerk", "/api/v1/matters?category=nonsense")
         .await
         .expect_error(StatusCode::BAD_REQUEST, "bad_request");
