@@ -13,6 +13,7 @@ pub(crate) mod support;
 mod cases;
 mod lists;
 mod matrix;
+mod parity;
 mod rating_device;
 mod ratings;
 mod ratings_matrix;

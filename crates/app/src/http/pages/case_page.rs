@@ -21,7 +21,7 @@ use self::actions::action_from_form;
 use self::form::FormData;
 use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
-use self::rows::{Names, describe, service_error_page};
+use self::rows::{Names, Refused, describe, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -90,6 +90,7 @@ pub async fn page(
         .map(|k| Flash {
             ok: true,
             message: format!("已办理：{}", k.label_zh()),
+            code: "",
         });
     render(&CasePage {
         chrome: Chrome::for_user(&user),
@@ -120,12 +121,17 @@ pub async fn act(
             p.flash = Some(Flash {
                 ok: true,
                 message: format!("已办理：{}", kind.label_zh()),
+                code: "",
             });
             StatusCode::OK
         }
-        Err((status, message)) => {
-            p.flash = Some(Flash { ok: false, message });
-            status
+        Err(r) => {
+            p.flash = Some(Flash {
+                ok: false,
+                message: r.message,
+                code: r.code,
+            });
+            r.status
         }
     };
     if htmx {
@@ -148,16 +154,15 @@ async fn perform(
     user: &PageUser,
     id: i64,
     form: &FormData,
-) -> Result<ActionKind, (StatusCode, String)> {
+) -> Result<ActionKind, Refused> {
     let kind = ActionKind::parse(form.get("action"))
-        .ok_or((StatusCode::BAD_REQUEST, "未知的操作".to_owned()))?;
-    let version: i64 = form.get("version").parse().map_err(|_| {
-        (
-            StatusCode::BAD_REQUEST,
-            "缺少办件版本，请刷新后重试".to_owned(),
-        )
-    })?;
-    let action = action_from_form(kind, form).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
+        .ok_or_else(|| Refused::form(StatusCode::BAD_REQUEST, "未知的操作"))?;
+    let version: i64 = form
+        .get("version")
+        .parse()
+        .map_err(|_| Refused::form(StatusCode::BAD_REQUEST, "缺少办件版本，请刷新后重试"))?;
+    let action = action_from_form(kind, form)
+        .map_err(|m| Refused::form(StatusCode::UNPROCESSABLE_ENTITY, m))?;
     state
         .services
         .act_as(&user.access(), id, Some(version), action)

@@ -106,14 +106,22 @@ struct ErrorPage<'a> {
     chrome: Chrome,
     title: &'a str,
     message: &'a str,
+    code: &'a str,
 }
 
 /// An error page with a status, a title and a message, all in Chinese.
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    coded_error_page(status, "", title, message)
+}
+
+/// An error page for a refusal with a stable code (the API's for the same
+/// refusal), carried in the page as `data-code`.
+pub fn coded_error_page(status: StatusCode, code: &str, title: &str, message: &str) -> Response {
     let page = ErrorPage {
         chrome: Chrome::public(),
         title,
         message,
+        code,
     };
     let html = page
         .render()

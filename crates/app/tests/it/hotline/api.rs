@@ -1,9 +1,6 @@
 //! Tickets over the JSON API: the same rules as the pages, with stable codes.
 
-use app::http::auth::hash_token;
-use axum::body::Body;
-use axum::http::{Method, Request, StatusCode, header};
-use chrono::Utc;
+use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::support::{StaffApp, apps, d};
@@ -15,29 +12,7 @@ async fn call(
     uri: &str,
     body: Option<Value>,
 ) -> (StatusCode, Value) {
-    let token = format!("token-of-{who}");
-    // Stored once per user; a second store of the same token is a conflict, which is fine.
-    let _ = app
-        .state
-        .services
-        .store
-        .put_api_token(who, &hash_token(&token), Utc::now())
-        .await;
-    let mut req = Request::builder()
-        .method(method)
-        .uri(uri)
-        .header(header::AUTHORIZATION, format!("Bearer {token}"));
-    if body.is_some() {
-        req = req.header(header::CONTENT_TYPE, "application/json");
-    }
-    let req = req
-        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
-        .unwrap();
-    let page = app.send(req).await;
-    (
-        page.status,
-        serde_json::from_str(&page.text).unwrap_or(Value::Null),
-    )
+    app.api(who, method, uri, body).await
 }
 
 #[tokio::test]

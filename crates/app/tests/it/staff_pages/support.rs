@@ -171,6 +171,38 @@ impl StaffApp {
         self.send(req).await
     }
 
+    /// Calls the JSON API as `who` (with a token made for them), returning
+    /// the status and the JSON answer.
+    pub async fn api(
+        &self,
+        who: &str,
+        method: axum::http::Method,
+        uri: &str,
+        body: Option<serde_json::Value>,
+    ) -> (StatusCode, serde_json::Value) {
+        let token = format!("token-of-{who}");
+        // Stored once per user; a second store of the same token is a conflict, which is fine.
+        let _ = self
+            .state
+            .services
+            .store
+            .put_api_token(who, &app::http::auth::hash_token(&token), Utc::now())
+            .await;
+        let mut req = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = req
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_string())))
+            .expect("request");
+        let page = self.send(req).await;
+        let json = serde_json::from_str(&page.text).unwrap_or(serde_json::Value::Null);
+        (page.status, json)
+    }
+
     /// GET with no one signed in.
     pub async fn get_anonymous(&self, uri: &str) -> Page {
         self.send(Request::get(uri).body(Body::empty()).expect("request"))

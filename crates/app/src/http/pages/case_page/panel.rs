@@ -21,6 +21,8 @@ pub struct Flash {
     pub ok: bool,
     /// The message.
     pub message: String,
+    /// A refusal's stable code (the API's for the same refusal); empty when ok.
+    pub code: &'static str,
 }
 
 /// One back-office step.

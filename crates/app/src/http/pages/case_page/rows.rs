@@ -9,7 +9,7 @@ use domain::case::{CaseClock, SlaStatus, unit_duties};
 use store::StoreError;
 
 use crate::http::error::AppError;
-use crate::http::pages::error_page;
+use crate::http::pages::coded_error_page;
 use crate::service::{CaseView, ServiceError, Services};
 
 /// What a stale form gets: someone changed the case since the page was read.
@@ -192,11 +192,38 @@ impl CaseRow {
     }
 }
 
-/// The status and Chinese message a failed service call shows: the status
-/// is the API's for the same failure ([`AppError::of`]); a missing or
-/// out-of-scope case and a stale form read as a page says them, and a
-/// storage failure is logged and shown as a plain apology.
-pub fn describe(e: &ServiceError) -> (StatusCode, String) {
+/// A refusal as a page shows it: the status and stable code the API gives
+/// for the same failure ([`AppError::of`]), and a Chinese message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The stable code (the page carries it as `data-code`).
+    pub code: &'static str,
+    /// What the person reads.
+    pub message: String,
+}
+
+impl Refused {
+    /// A refusal of a form the page could not read (a field missing or malformed).
+    pub fn form(status: StatusCode, message: impl Into<String>) -> Self {
+        let code = if status == StatusCode::BAD_REQUEST {
+            "bad_request"
+        } else {
+            "invalid_form"
+        };
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// How a failed service call reads on a page: a missing or out-of-scope case
+/// and a stale form as a page says them, a storage failure (logged by
+/// [`AppError::of`]) as a plain apology, anything else as the API says it.
+pub fn describe(e: &ServiceError) -> Refused {
     let answer = AppError::of(e);
     let message = match e {
         ServiceError::Store(StoreError::NotFound(_)) => "办件不存在或不在您的办理范围内",
@@ -204,16 +231,21 @@ pub fn describe(e: &ServiceError) -> (StatusCode, String) {
         ServiceError::Store(StoreError::Backend(_)) => "系统暂时无法完成操作，请稍后重试。",
         _ => answer.message(),
     };
-    (answer.status(), message.to_owned())
+    Refused {
+        status: answer.status(),
+        code: answer.code(),
+        message: message.to_owned(),
+    }
 }
 
-/// A refusal as (status, Chinese message), with `missing` as the answer for
-/// anything not found: a record outside the user's scope reads the same.
-pub fn refusal(e: &ServiceError, missing: &str) -> (StatusCode, String) {
-    match e {
-        ServiceError::Store(StoreError::NotFound(_)) => (StatusCode::NOT_FOUND, missing.to_owned()),
-        other => describe(other),
+/// A refusal with `missing` as the answer for anything not found: a record
+/// outside the user's scope reads the same.
+pub fn refusal(e: &ServiceError, missing: &str) -> Refused {
+    let mut r = describe(e);
+    if r.status == StatusCode::NOT_FOUND {
+        missing.clone_into(&mut r.message);
     }
+    r
 }
 
 /// The error page for a failed service call whose missing record reads as
@@ -227,11 +259,11 @@ pub fn service_error_page(e: &ServiceError) -> Response {
     titled_error_page(describe(e))
 }
 
-fn titled_error_page((status, message): (StatusCode, String)) -> Response {
-    let title = match status {
+fn titled_error_page(r: Refused) -> Response {
+    let title = match r.status {
         StatusCode::NOT_FOUND => "未找到",
         StatusCode::INTERNAL_SERVER_ERROR => "出错了",
         _ => "无法完成",
     };
-    error_page(status, title, &message)
+    coded_error_page(r.status, r.code, title, &r.message)
 }

@@ -48,7 +48,8 @@ const TICKET_MISSING: &str = "工单不存在或不在您的办理范围内";
 
 /// A refusal as (status, Chinese message); a ticket out of scope reads as missing.
 pub fn ticket_refusal(e: &ServiceError) -> (StatusCode, String) {
-    refusal(e, TICKET_MISSING)
+    let r = refusal(e, TICKET_MISSING);
+    (r.status, r.message)
 }
 
 /// The error page for a refusal.

@@ -133,8 +133,8 @@ pub async fn submit(
             failure(&e, "来访记录不存在或不属于本窗口。")
         }
         Err(e) => {
-            let (status, message) = describe(&e);
-            page(&state, &user, status, message, false).await
+            let r = describe(&e);
+            page(&state, &user, r.status, r.message, false).await
         }
     }
 }

@@ -279,13 +279,13 @@ pub async fn act(
         Ok(_) => Redirect::to(&format!("/rectifications/{id}?done=1")).into_response(),
         Err(e @ ServiceError::Store(store::StoreError::NotFound(_))) => failure(&e, MISSING),
         Err(e) => {
-            let (status, message) = crate::http::pages::case_page::rows::describe(&e);
-            let message = if status == StatusCode::CONFLICT {
+            let r = crate::http::pages::case_page::rows::describe(&e);
+            let message = if r.code == "conflict" {
                 "整改单已被他人修改，请查看最新情况后重试。".to_owned()
             } else {
-                message
+                r.message
             };
-            order_page(&state, &user, id, status, message, false).await
+            order_page(&state, &user, id, r.status, message, false).await
         }
     }
 }

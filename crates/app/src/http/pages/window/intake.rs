@@ -16,7 +16,7 @@ use store::{CaseFilter, MatterVersion};
 
 use super::super::case_page::Flash;
 use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{Names, describe, service_error_page};
+use super::super::case_page::rows::{Names, Refused, describe, service_error_page};
 use super::super::{Chrome, error_page, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;
@@ -216,8 +216,14 @@ pub async fn submit(
     let applicant_ok = a.check(true);
     let action = match intake_action(&opts, &o, &f) {
         Ok(action) if applicant_ok => action,
-        Ok(_) => return refuse(&state, &user, &m, &f, a, "请更正申请人信息".into()).await,
-        Err(message) => return refuse(&state, &user, &m, &f, a, message).await,
+        Ok(_) => {
+            let r = Refused::form(StatusCode::UNPROCESSABLE_ENTITY, "请更正申请人信息");
+            return refuse(&state, &user, &m, &f, a, r).await;
+        }
+        Err(message) => {
+            let r = Refused::form(StatusCode::UNPROCESSABLE_ENTITY, message);
+            return refuse(&state, &user, &m, &f, a, r).await;
+        }
     };
     let input = CreateCase {
         matter: m.matter.code.to_string(),
@@ -231,10 +237,7 @@ pub async fn submit(
         Ok((view, _)) => {
             Redirect::to(&format!("/window/receipt/{}", view.record.id)).into_response()
         }
-        Err(e) => {
-            let (_, message) = describe(&e);
-            refuse(&state, &user, &m, &f, a, message).await
-        }
+        Err(e) => refuse(&state, &user, &m, &f, a, describe(&e)).await,
     }
 }
 
@@ -244,11 +247,15 @@ async fn refuse(
     m: &MatterVersion,
     f: &FormData,
     a: ApplicantForm,
-    message: String,
+    r: Refused,
 ) -> Response {
-    let flash = Some(Flash { ok: false, message });
+    let flash = Some(Flash {
+        ok: false,
+        message: r.message,
+        code: r.code,
+    });
     let page = page(state, user, m, f, a, flash).await;
-    (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    (r.status, page).into_response()
 }
 
 /// Fills the name and phone from the applicant's latest case, if any.
@@ -270,6 +277,6 @@ async fn find_applicant(state: &AppState, user: &PageUser, a: &mut ApplicantForm
             }
             None => a.found = "未找到该申请人的办件记录，请录入申请人信息。".into(),
         },
-        Err(e) => a.found = describe(&e).1,
+        Err(e) => a.found = describe(&e).message,
     }
 }

@@ -228,8 +228,8 @@ pub async fn fragment(
     let matter = match matter {
         Ok(m) => m,
         Err(e) => {
-            let (status, message) = describe(&e.into());
-            return error_page(status, "未找到", &message);
+            let r = describe(&e.into());
+            return error_page(r.status, "未找到", &r.message);
         }
     };
     let s = &state.services;

@@ -11,9 +11,7 @@ use domain::case::{ActionKind, CaseState, mask_identifier, offered};
 use store::CaseFilter;
 
 use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{
-    CONFLICT_MESSAGE, CaseRow, Names, describe, service_error_page,
-};
+use super::super::case_page::rows::{CaseRow, Names, Refused, describe, service_error_page};
 use super::super::case_page::{Flash, load_case};
 use super::super::{Chrome, render};
 use super::outcome::{OutcomeView, intake_action};
@@ -168,11 +166,15 @@ pub async fn submit(
     }
     match decide(&state, &user, &view, &f).await {
         Ok(()) => Redirect::to(&format!("/window/receipt/{id}")).into_response(),
-        Err((status, message)) => {
+        Err(r) => {
             // Show the case as it now stands, with why nothing was done.
             let view = load_case(&state, &user, id).await.unwrap_or(view);
-            let flash = Some(Flash { ok: false, message });
-            (status, page(&state, &user, &view, &f, flash).await).into_response()
+            let flash = Some(Flash {
+                ok: false,
+                message: r.message,
+                code: r.code,
+            });
+            (r.status, page(&state, &user, &view, &f, flash).await).into_response()
         }
     }
 }
@@ -182,7 +184,7 @@ async fn decide(
     user: &PageUser,
     view: &CaseView,
     f: &FormData,
-) -> Result<(), (StatusCode, String)> {
+) -> Result<(), Refused> {
     let case = &view.record.case;
     let s = &state.services;
     let m = s
@@ -191,18 +193,13 @@ async fn decide(
         .await
         .map_err(|e| describe(&e.into()))?;
     let (o, opts) = OutcomeView::build(&m.matter, m.version, f, s.today(), &s.calendar());
-    let action = intake_action(&opts, &o, f).map_err(|m| (StatusCode::UNPROCESSABLE_ENTITY, m))?;
-    let version = f.get("version").parse().ok();
-    if version != Some(view.record.version) {
-        return Err((StatusCode::CONFLICT, CONFLICT_MESSAGE.to_owned()));
-    }
-    if !offered(case, user.role, &user.unit).contains(&action.kind()) {
-        return Err((
-            StatusCode::CONFLICT,
-            format!("该办件当前状态为“{}”，不能预审", case.state.label_zh()),
-        ));
-    }
-    s.act_as(&user.access(), view.record.id, version, action)
+    let action = intake_action(&opts, &o, f)
+        .map_err(|m| Refused::form(StatusCode::UNPROCESSABLE_ENTITY, m))?;
+    let version = f
+        .get("version")
+        .parse()
+        .map_err(|_| Refused::form(StatusCode::BAD_REQUEST, "缺少办件版本，请刷新后重试"))?;
+    s.act_as(&user.access(), view.record.id, Some(version), action)
         .await
         .map(|_| ())
         .map_err(|e| describe(&e))
