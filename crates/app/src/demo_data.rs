@@ -7,7 +7,7 @@ use crate::service::{ApplicantInput, CreateCase, FixedClock, Result, Services};
 use chrono::{Days, NaiveDate};
 use domain::calendar::Calendar;
 use domain::case::{Action, CaseResult, Channel, DeliveryMethod, SuspensionKind, WarningRule};
-use domain::catalog::{MaterialSource, Matter};
+use domain::catalog::{Level, MaterialSource, Matter};
 use domain::party::{credit_check_char, id_check_char};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -123,8 +123,30 @@ pub async fn generate(
     Ok(report)
 }
 
+/// The demo's service halls, with the level each serves as.
+const HALLS: [(&str, Level); 4] = [
+    ("zgb", Level::City),
+    ("zgb", Level::City),
+    ("guanli", Level::Town),
+    ("cuiping", Level::Town),
+];
+
+/// Fates a case taken in at a window can have (the others start online).
+fn window_fate(fate: Fate) -> bool {
+    matches!(
+        fate,
+        Fate::Normal | Fate::Overdue | Fate::Issued | Fate::Refused
+    )
+}
+
 fn fits(m: &Matter, fate: Fate) -> bool {
     let limit = m.promised_limit.get();
+    // Online applications are reviewed at the county hall (预审): a matter
+    // delegated to the towns alone is only taken in at a town's window.
+    let at_a_hall = HALLS.iter().any(|(_, level)| m.levels.contains(level));
+    if !at_a_hall || (!m.levels.contains(&Level::City) && !window_fate(fate)) {
+        return false;
+    }
     match fate {
         Fate::Deficient | Fate::BrokenPromise => m.deficiency_allowed && limit >= 3,
         Fate::Warning | Fate::Overdue | Fate::Normal | Fate::Suspended => (3..=30).contains(&limit),
@@ -240,10 +262,13 @@ impl Generator {
             _ => limit + 2 + jitter,
         };
         let start = self.back(days_back);
-        let window = matches!(
-            fate,
-            Fate::Normal | Fate::Overdue | Fate::Issued | Fate::Refused
-        ) && self.rng.random_bool(0.5);
+        let halls: Vec<&str> = HALLS
+            .iter()
+            .filter(|(_, level)| matter.levels.contains(level))
+            .map(|(hall, _)| *hall)
+            .collect();
+        let window = window_fate(fate)
+            && (self.rng.random_bool(0.5) || !matter.levels.contains(&Level::City));
         let channel = if window {
             Channel::Window
         } else {
@@ -253,7 +278,7 @@ impl Generator {
             )
         };
         let hall = if window {
-            pick(&mut self.rng, &["zgb", "zgb", "guanli", "cuiping"]).to_string()
+            pick(&mut self.rng, &halls).to_string()
         } else {
             "zgb".to_owned()
         };

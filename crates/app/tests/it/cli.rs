@@ -143,6 +143,33 @@ fn demo_start_twice_neither_fails_nor_duplicates() {
             visits += v.len();
         }
         assert!(visits > 0, "window cases record their visits");
+        // 放权: every demo case was accepted at a hall of a level its matter lists.
+        let units = store.units().await.unwrap();
+        let every = store::CaseFilter {
+            limit: Some(500),
+            ..Default::default()
+        };
+        for record in store.list_cases(&every).await.unwrap() {
+            let Some(_) = record.case.accepted_on else {
+                continue;
+            };
+            let kind = units
+                .iter()
+                .find(|u| u.code.as_str() == record.intake_unit)
+                .map(|u| u.kind)
+                .unwrap();
+            let matter = store
+                .matter(&record.case.matter, None)
+                .await
+                .unwrap()
+                .matter;
+            assert!(
+                matter.levels.contains(&domain::case::level_of(kind)),
+                "{} accepted at {}",
+                record.case.matter.as_str(),
+                record.intake_unit
+            );
+        }
         assert!(
             !store.broken_commitments().await.unwrap().is_empty(),
             "a broken 容缺 commitment is recorded"

@@ -3,7 +3,7 @@
 //! effects and visit outcomes, masked identifiers, and what a unit owes a case.
 
 use super::{ActionKind, Case, CaseState, Effect};
-use crate::catalog::Matter;
+use crate::catalog::{Level, Matter};
 use crate::party::IdNumber;
 
 /// What the materials received at a window allow (每事必接: always at least 一次性告知).
@@ -15,15 +15,21 @@ pub struct IntakeOptions {
     pub missing_non_core: Vec<String>,
     /// The outcomes offered, in the order the page shows them.
     pub outcomes: Vec<ActionKind>,
+    /// The halls that handle the matter, when the hall at hand is not of a
+    /// level the matter lists (放权): it only tells the applicant where to go.
+    pub elsewhere: Option<String>,
 }
 
 impl IntakeOptions {
-    /// Everything still needed, core first, as a one-time notice lists it.
+    /// Everything still needed, core first, as a one-time notice lists it;
+    /// first of all, where the matter is handled when not at this hall.
     pub fn missing(&self) -> Vec<String> {
-        self.missing_core
+        let go = self
+            .elsewhere
             .iter()
-            .chain(&self.missing_non_core)
-            .cloned()
+            .map(|halls| format!("到{halls}办理（本级不受理该事项）"));
+        go.chain(self.missing_core.iter().cloned())
+            .chain(self.missing_non_core.iter().cloned())
             .collect()
     }
 }
@@ -33,7 +39,9 @@ impl IntakeOptions {
 /// material is there; 容缺受理 or 一次性告知 when only non-core ones are
 /// missing (容缺 only where the matter allows it); only 一次性告知 when a core
 /// material is missing. The window never refuses: 不予受理 is never offered here.
-pub fn intake_options(matter: &Matter, received: &[String]) -> IntakeOptions {
+/// A hall of a level the matter does not list (`level`, see
+/// [`super::level_of`]) offers only the notice naming where it is handled.
+pub fn intake_options(matter: &Matter, received: &[String], level: Level) -> IntakeOptions {
     let missing = |core: bool| -> Vec<String> {
         matter
             .asked_materials()
@@ -43,7 +51,8 @@ pub fn intake_options(matter: &Matter, received: &[String]) -> IntakeOptions {
     };
     let missing_core = missing(true);
     let missing_non_core = missing(false);
-    let outcomes = if !missing_core.is_empty() {
+    let elsewhere = (!matter.levels.contains(&level)).then(|| matter.levels_zh());
+    let outcomes = if !missing_core.is_empty() || elsewhere.is_some() {
         vec![ActionKind::NotifyOnce]
     } else if missing_non_core.is_empty() {
         vec![ActionKind::Accept]
@@ -56,6 +65,7 @@ pub fn intake_options(matter: &Matter, received: &[String]) -> IntakeOptions {
         missing_core,
         missing_non_core,
         outcomes,
+        elsewhere,
     }
 }
 
@@ -234,7 +244,7 @@ mod tests {
     fn everything_received_is_accepted() {
         let m = matter("QX-ZGB-106");
         let all: Vec<String> = m.asked_materials().map(|x| x.name.clone()).collect();
-        let o = intake_options(&m, &all);
+        let o = intake_options(&m, &all, Level::City);
         assert_eq!(o.outcomes, vec![ActionKind::Accept]);
         assert!(o.missing().is_empty());
     }
@@ -243,7 +253,7 @@ mod tests {
     fn only_non_core_missing_offers_deficiency_or_notice() {
         let m = matter("QX-ZGB-106");
         assert!(m.deficiency_allowed);
-        let o = intake_options(&m, &names(&m, true));
+        let o = intake_options(&m, &names(&m, true), Level::City);
         assert_eq!(
             o.outcomes,
             vec![ActionKind::AcceptWithDeficiency, ActionKind::NotifyOnce]
@@ -255,7 +265,7 @@ mod tests {
     #[test]
     fn a_core_gap_offers_only_the_one_time_notice() {
         let m = matter("QX-ZGB-106");
-        let o = intake_options(&m, &names(&m, false));
+        let o = intake_options(&m, &names(&m, false), Level::City);
         assert_eq!(o.outcomes, vec![ActionKind::NotifyOnce]);
         assert!(o.missing_core.contains(&"从业人员健康证明".to_owned()));
         // Nothing the platform fetches itself is asked for.
@@ -263,10 +273,24 @@ mod tests {
     }
 
     #[test]
+    fn a_hall_of_another_level_only_tells_where_to_go() {
+        let m = matter("QX-ZGB-106");
+        assert_eq!(m.levels, vec![Level::City]);
+        let all: Vec<String> = m.asked_materials().map(|x| x.name.clone()).collect();
+        let o = intake_options(&m, &all, Level::Village);
+        assert_eq!(o.outcomes, vec![ActionKind::NotifyOnce]);
+        assert_eq!(o.elsewhere.as_deref(), Some("市级政务服务中心"));
+        assert_eq!(
+            o.missing(),
+            vec!["到市级政务服务中心办理（本级不受理该事项）"]
+        );
+    }
+
+    #[test]
     fn deficiency_needs_the_matter_to_allow_it() {
         let mut m = matter("QX-ZGB-106");
         m.deficiency_allowed = false;
-        let o = intake_options(&m, &names(&m, true));
+        let o = intake_options(&m, &names(&m, true), Level::City);
         assert_eq!(o.outcomes, vec![ActionKind::NotifyOnce]);
     }
 

@@ -525,3 +525,70 @@ async fn the_conclusion_notice_prints_the_configured_public_address() {
             .lacks(&["127.0.0.1", "example.gov.cn//rate"]);
     }
 }
+
+/// 放权 has effect: a village station does not accept a county-only permit
+/// (QX-ZGB-106 lists only the city level). It offers only the one-time
+/// notice naming the hall that handles it; an accept posted anyway is
+/// refused as the API refuses it, and the visit is still recorded.
+#[tokio::test]
+async fn a_village_station_directs_a_county_matter_to_the_hall() {
+    for app in apps(d(9, 28)).await {
+        let b = app.backend;
+        let clerk = app.login("clerk.yijia").await;
+        let mut all: Vec<&str> = CORE.to_vec();
+        all.push(NON_CORE);
+        let check = intake(&all, &[("step", "check")]);
+        app.post(&clerk, "/window/intake", &check)
+            .await
+            .expect(
+                StatusCode::OK,
+                &[
+                    "本事项不在本级受理，由市级政务服务中心受理",
+                    "value=\"notify_once\"",
+                ],
+            )
+            .lacks(&["value=\"accept\"", "value=\"accept_with_deficiency\""]);
+        let forced = intake(&all, &[("outcome", "accept")]);
+        app.post(&clerk, "/window/intake", &forced).await.expect(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &["本事项不在本级受理，请一次性告知申请人到市级政务服务中心办理"],
+        );
+        let notify = intake(&all, &[("outcome", "notify_once")]);
+        let done = app.post(&clerk, "/window/intake", &notify).await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "[{b}] {}", done.text);
+        let id = done
+            .location()
+            .trim_start_matches("/window/receipt/")
+            .to_owned();
+        app.get(&clerk, &format!("/cases/{id}/notice/one_time"))
+            .await
+            .expect(
+                StatusCode::OK,
+                &["到市级政务服务中心办理（本级不受理该事项）"],
+            );
+        app.get(&clerk, "/window/visits")
+            .await
+            .expect(StatusCode::OK, &["一次性告知"]);
+
+        // The API gives the same refusal to a window intake that accepts.
+        let body = serde_json::json!({
+            "matter": MATTER,
+            "channel": "window",
+            "applicant": {"kind": "enterprise", "name": "栖霞市丽人美发有限公司", "credit_code": CREDIT_CODE},
+            "intake": {"action": "accept"},
+        });
+        let (status, e) = app
+            .api(
+                "clerk.yijia",
+                axum::http::Method::POST,
+                "/api/v1/cases",
+                Some(body),
+            )
+            .await;
+        assert_eq!(
+            (status, e["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("not_handled_here")),
+            "[{b}] {e}"
+        );
+    }
+}

@@ -9,10 +9,11 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
+use domain::case::level_of;
 use domain::case::{
     Action, ActionKind, Commitment, IntakeOptions, intake_options, latest_supplement_date,
 };
-use domain::catalog::{Matter, MatterCode};
+use domain::catalog::{Level, Matter, MatterCode};
 
 use super::super::case_page::form::FormData;
 use super::super::case_page::rows::describe;
@@ -55,6 +56,8 @@ pub struct OutcomeView {
     pub missing_non_core: Vec<String>,
     /// Everything missing, core first.
     pub missing: Vec<String>,
+    /// The halls that handle the matter, when this hall's level does not.
+    pub elsewhere: Option<String>,
     /// 受理 offered.
     pub accept: bool,
     /// 容缺受理 offered.
@@ -89,6 +92,7 @@ impl OutcomeView {
         f: &FormData,
         today: NaiveDate,
         cal: &Calendar,
+        level: Level,
     ) -> (OutcomeView, IntakeOptions) {
         let received = f.all("received");
         // 告知承诺: a certificate on the list may be replaced by the
@@ -103,7 +107,7 @@ impl OutcomeView {
             .collect();
         let mut counted = received.clone();
         counted.extend(pledges.iter().cloned());
-        let opts = intake_options(matter, &counted);
+        let opts = intake_options(matter, &counted, level);
         let latest = latest_supplement_date(today, matter.promised_limit, cal).to_string();
         let supplement_by = match f.get("supplement_by") {
             "" => latest.clone(),
@@ -131,6 +135,7 @@ impl OutcomeView {
             missing_core: opts.missing_core.clone(),
             missing_non_core: opts.missing_non_core.clone(),
             missing: opts.missing(),
+            elsewhere: opts.elsewhere.clone(),
             accept: opts.outcomes.contains(&ActionKind::Accept),
             deficiency: opts.outcomes.contains(&ActionKind::AcceptWithDeficiency),
             notify: opts.outcomes.contains(&ActionKind::NotifyOnce),
@@ -156,7 +161,10 @@ pub fn intake_action(
 ) -> Result<Action, String> {
     let chosen = ActionKind::parse(f.get("outcome"))
         .filter(|k| opts.outcomes.contains(k))
-        .ok_or_else(|| "所选办理结果与已收材料不符，请重新核对材料".to_owned())?;
+        .ok_or_else(|| match &opts.elsewhere {
+            Some(halls) => format!("本事项不在本级受理，请一次性告知申请人到{halls}办理"),
+            None => "所选办理结果与已收材料不符，请重新核对材料".to_owned(),
+        })?;
     let commitments = || -> Result<Vec<Commitment>, String> {
         if view.pledges.is_empty() {
             return Ok(Vec::new());
@@ -233,6 +241,14 @@ pub async fn fragment(
         }
     };
     let s = &state.services;
-    let (o, _) = OutcomeView::build(&matter.matter, matter.version, &f, s.today(), &s.calendar());
+    let level = level_of(user.unit_kind);
+    let (o, _) = OutcomeView::build(
+        &matter.matter,
+        matter.version,
+        &f,
+        s.today(),
+        &s.calendar(),
+        level,
+    );
     render(&OutcomeFragment { o })
 }
