@@ -96,7 +96,7 @@ impl Access {
 impl Services {
     /// The access of a user, looking up the kind of their unit.
     pub async fn access_of(&self, user: &User) -> Result<Access> {
-        let units = self.store.units().await?;
+        let units = self.units().await?;
         let kind = units
             .iter()
             .find(|u| u.code == user.unit)
@@ -144,7 +144,7 @@ impl Services {
 
     /// Whether `unit` is `top` or lies under it in the organisation tree.
     async fn unit_is_under(&self, unit: &str, top: &str) -> Result<bool> {
-        let units = self.store.units().await?;
+        let units = self.units().await?;
         let mut at = Some(unit.to_owned());
         // The tree is at most three levels deep; the bound guards a corrupt cycle.
         for _ in 0..8 {

@@ -373,11 +373,12 @@ impl Services {
             username: user.username.clone(),
             unit: user.unit.as_str().to_owned(),
         };
-        match self
+        let created = self
             .store
             .create_account(&account, &actor, self.clock.now())
-            .await
-        {
+            .await;
+        self.forget_directory();
+        match created {
             Ok(()) => Ok(Ok(self.begin_session(user, rules).await?)),
             Err(StoreError::Conflict(_)) => {
                 Ok(Err(vec![("username", "该用户名已被使用，请换一个".into())]))
@@ -402,10 +403,12 @@ impl Services {
             applicant_id: None,
             phone: None,
         };
-        Ok(self
+        let created = self
             .store
             .create_account(&account, admin, self.clock.now())
-            .await?)
+            .await;
+        self.forget_directory();
+        Ok(created?)
     }
 
     /// Sets a user's password (at least 8 characters); their sessions end.

@@ -7,6 +7,7 @@ mod access;
 mod accounts;
 mod catalog;
 mod clock;
+mod directory;
 mod error;
 pub mod hotline;
 mod ratings;
@@ -19,6 +20,7 @@ pub use accounts::{
 };
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
+pub use directory::Names;
 pub use error::{FORBIDDEN, ServiceError};
 pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 
@@ -67,6 +69,8 @@ pub struct Services {
     /// 好差评 rules: rating window, rectification limit, score prior.
     pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
+    /// Units and the names pages show, kept until they change.
+    directory: Arc<directory::DirectoryCache>,
     /// Published matter versions already read: they never change (the
     /// store refuses to alter one), so each is read once per process.
     versions: Arc<std::sync::RwLock<VersionCache>>,
@@ -199,6 +203,7 @@ impl Services {
             data_dir: PathBuf::from("data"),
             evaluation: crate::config::EvaluationConfig::default(),
             catalog_cache: Arc::default(),
+            directory: Arc::default(),
             versions: Arc::default(),
             ticket_limits: domain::hotline::TicketLimits::default(),
         })

@@ -30,7 +30,7 @@ pub async fn inbox(
     ApiPath(code): ApiPath<String>,
     ApiQuery(page): ApiQuery<PageQuery>,
 ) -> Result<Json<CasePage>, AppError> {
-    let units = state.services.store.units().await?;
+    let units = state.services.units().await?;
     if !units.iter().any(|u| u.code.as_str() == code) {
         return Err(AppError::not_found(format!("没有编码为“{code}”的单位")));
     }

@@ -297,11 +297,7 @@ pub async fn list(
 ) -> Result<Json<Vec<ServiceRequest>>, Open311Error> {
     let services = &state.services;
     let (f, codes, statuses) = filter(&p, services.clock.now())?;
-    let units = services
-        .store
-        .units()
-        .await
-        .map_err(crate::service::ServiceError::from)?;
+    let units = services.units().await?;
     let records = services
         .store
         .list_tickets(&f)
@@ -332,11 +328,7 @@ pub async fn show(
         Err(StoreError::NotFound(_)) => return Err(missing()),
         Err(e) => return Err(crate::service::ServiceError::from(e).into()),
     };
-    let units = services
-        .store
-        .units()
-        .await
-        .map_err(crate::service::ServiceError::from)?;
+    let units = services.units().await?;
     Ok(Json(vec![request(
         &services.ticket_view(record, None),
         &units,

@@ -21,7 +21,7 @@ use self::actions::action_from_form;
 use self::form::FormData;
 use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
-use self::rows::{Names, Refused, describe, service_error_page};
+use self::rows::{Refused, describe, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -58,7 +58,7 @@ pub async fn load_case(
 
 async fn panel(state: &AppState, user: &PageUser, id: i64) -> Result<CasePanel, ServiceError> {
     let view = load_case(state, user, id).await?;
-    let names = Names::load(&state.services).await?;
+    let names = state.services.names().await?;
     let who = Viewer {
         role: user.role,
         unit: &user.unit,

@@ -105,10 +105,10 @@ pub fn levels_label(levels: &[Level]) -> String {
 
 /// Unit names by code.
 pub async fn unit_names(state: &AppState) -> HashMap<String, String> {
-    match state.services.store.units().await {
+    match state.services.units().await {
         Ok(units) => units
-            .into_iter()
-            .map(|u| (u.code.to_string(), u.name))
+            .iter()
+            .map(|u| (u.code.to_string(), u.name.clone()))
             .collect(),
         Err(e) => {
             tracing::error!(error = %e, "cannot read the units");

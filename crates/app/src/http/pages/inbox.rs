@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::unit::Role;
 
-use super::case_page::rows::{CaseRow, Names, service_error_page};
+use super::case_page::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -29,7 +29,7 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Response {
     let s = &state.services;
     let (cases, names) = match (
         s.inbox_for(&user.access(), &user.unit, 200, 0).await,
-        Names::load(s).await,
+        s.names().await,
     ) {
         (Ok(c), Ok(n)) => (c, n),
         (Err(e), _) | (_, Err(e)) => return service_error_page(&e),

@@ -11,7 +11,7 @@ use domain::unit::Role;
 use serde::Deserialize;
 use store::CaseFilter;
 
-use super::case_page::rows::{CaseRow, Names, service_error_page};
+use super::case_page::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -67,10 +67,7 @@ pub async fn page(
         ..CaseFilter::default()
     };
     let s = &state.services;
-    let (cases, names) = match (
-        s.list_for(&user.access(), filter).await,
-        Names::load(s).await,
-    ) {
+    let (cases, names) = match (s.list_for(&user.access(), filter).await, s.names().await) {
         (Ok(c), Ok(n)) => (c, n),
         (Err(e), _) | (_, Err(e)) => return service_error_page(&e),
     };

@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::case::{Action, NoticeKind, mask_identifier};
 
 use super::case_page::load_case;
-use super::case_page::rows::{ClockView, Names, service_error_page};
+use super::case_page::rows::{ClockView, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -77,7 +77,7 @@ pub async fn page(
 ) -> Response {
     let (view, names) = match (
         load_case(&state, &user, id).await,
-        Names::load(&state.services).await,
+        state.services.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) | (_, Err(e)) => return service_error_page(&e),

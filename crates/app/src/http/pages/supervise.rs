@@ -8,7 +8,7 @@ use domain::case::SlaStatus;
 use domain::unit::{Role, UnitKind};
 use store::{CaseFilter, SlaCounts};
 
-use super::case_page::rows::{CaseRow, Names, service_error_page};
+use super::case_page::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -40,7 +40,7 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Response {
         return r;
     }
     let s = &state.services;
-    let names = match Names::load(s).await {
+    let names = match s.names().await {
         Ok(n) => n,
         Err(e) => return service_error_page(&e),
     };
@@ -85,7 +85,7 @@ async fn by_sla(
 async fn counts(s: &Services) -> Result<(Vec<CountRow>, SlaCounts), ServiceError> {
     let today = s.today();
     let mut rows = Vec::new();
-    for unit in s.store.units().await? {
+    for unit in s.units().await?.iter() {
         if !matches!(
             unit.kind,
             UnitKind::Department | UnitKind::Town | UnitKind::Street
@@ -95,7 +95,7 @@ async fn counts(s: &Services) -> Result<(Vec<CountRow>, SlaCounts), ServiceError
         let counts = s.store.sla_counts(today, Some(unit.code.as_str())).await?;
         if counts != SlaCounts::default() {
             rows.push(CountRow {
-                unit: unit.name,
+                unit: unit.name.clone(),
                 counts,
             });
         }

@@ -15,7 +15,7 @@ use domain::unit::Role;
 use serde::Deserialize;
 use store::CaseFilter;
 
-use super::case_page::rows::{ClockView, Names, service_error_page};
+use super::case_page::rows::{ClockView, service_error_page};
 use super::case_page::{load_case, notices};
 use super::{Chrome, render};
 use crate::http::AppState;
@@ -116,7 +116,7 @@ pub async fn visits(State(state): State<AppState>, user: PageUser) -> Response {
         return r;
     }
     let s = &state.services;
-    let (visits, names) = match (s.store.visits(&user.unit, 500).await, Names::load(s).await) {
+    let (visits, names) = match (s.store.visits(&user.unit, 500).await, s.names().await) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) => return service_error_page(&e.into()),
         (_, Err(e)) => return service_error_page(&e),
@@ -165,7 +165,7 @@ pub async fn receipt(
     }
     let (view, names) = match (
         load_case(&state, &user, id).await,
-        Names::load(&state.services).await,
+        state.services.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) | (_, Err(e)) => return service_error_page(&e),

@@ -63,7 +63,7 @@ impl Services {
         let mut codes: Vec<String> = tickets.iter().filter_map(|t| t.lead_unit.clone()).collect();
         codes.sort();
         codes.dedup();
-        let names = self.store.units().await?;
+        let names = self.units().await?;
         let units = codes
             .into_iter()
             .map(|code| UnitFigures {

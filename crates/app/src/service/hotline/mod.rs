@@ -311,7 +311,7 @@ impl Services {
             TicketAction::Settle { lead_unit } => vec![lead_unit],
             _ => return Ok(()),
         };
-        let units = self.store.units().await?;
+        let units = self.units().await?;
         for code in named.into_iter().filter(|c| !c.trim().is_empty()) {
             if !units.iter().any(|u| u.code.as_str() == code) {
                 return Err(ServiceError::invalid(

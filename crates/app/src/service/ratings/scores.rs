@@ -196,8 +196,8 @@ impl Services {
         rule.prior_weight = f64::from(self.evaluation.score_prior_weight);
         let concluded = self.store.concluded_counts(from, to).await?;
         let mut names: HashMap<String, String> = HashMap::new();
-        for u in self.store.units().await? {
-            names.insert(u.code.as_str().to_owned(), u.name);
+        for u in self.units().await?.iter() {
+            names.insert(u.code.as_str().to_owned(), u.name.clone());
         }
         for u in self.store.users().await? {
             names.insert(u.username, u.display_name);

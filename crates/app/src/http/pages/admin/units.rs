@@ -86,7 +86,7 @@ pub async fn add(
         Err(errors) => return show(&state, &user, None, form, errors).await,
     };
     let s = &state.services;
-    match s.store.put_unit(&unit, &user.actor(), s.clock.now()).await {
+    match s.put_unit(&unit, &user.actor()).await {
         Ok(()) => {
             tracing::info!(admin = %user.username, unit = %unit.code, "unit added");
             let flash = Flash::ok(format!("已添加单位“{}”（{}）", unit.name, unit.code));

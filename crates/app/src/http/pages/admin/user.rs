@@ -112,11 +112,7 @@ pub async fn change(
     if let Err(e) = s.store.account(&username).await {
         return store_error_page(&e);
     }
-    match s
-        .store
-        .put_user(&changed, &user.actor(), s.clock.now())
-        .await
-    {
+    match s.put_user(&changed, &user.actor()).await {
         Ok(()) => {
             tracing::info!(admin = %user.username, user = %username, role = role.as_str(), unit = %changed.unit, "account changed");
             let flash = Flash::ok(format!(

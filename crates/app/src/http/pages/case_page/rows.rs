@@ -1,8 +1,6 @@
 //! What the staff pages share: names for codes, a case as one list row, the
 //! SLA badge, and service errors as Chinese messages and pages.
 
-use std::collections::HashMap;
-
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::case::{CaseClock, SlaStatus, unit_duties};
@@ -10,70 +8,11 @@ use store::StoreError;
 
 use crate::http::error::AppError;
 use crate::http::pages::coded_error_page;
-use crate::service::{CaseView, ServiceError, Services};
+pub use crate::service::Names;
+use crate::service::{CaseView, ServiceError};
 
 /// What a stale form gets: someone changed the case since the page was read.
 pub const CONFLICT_MESSAGE: &str = "办件已被他人修改，请刷新后重试";
-
-/// Names for the codes cases carry: units, matters and users.
-#[derive(Debug, Default)]
-pub struct Names {
-    units: HashMap<String, String>,
-    matters: HashMap<String, String>,
-    users: HashMap<String, String>,
-}
-
-impl Names {
-    /// Reads every unit, matter and user name.
-    pub async fn load(services: &Services) -> Result<Self, ServiceError> {
-        let store = &services.store;
-        Ok(Self {
-            units: store
-                .units()
-                .await?
-                .into_iter()
-                .map(|u| (u.code.to_string(), u.name))
-                .collect(),
-            matters: store
-                .matters()
-                .await?
-                .into_iter()
-                .map(|v| (v.matter.code.to_string(), v.matter.name))
-                .collect(),
-            users: store
-                .users()
-                .await?
-                .into_iter()
-                .map(|u| (u.username, u.display_name))
-                .collect(),
-        })
-    }
-
-    /// A unit's name (its code when unknown).
-    pub fn unit(&self, code: &str) -> String {
-        self.units
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_owned())
-    }
-
-    /// A matter's name (its code when unknown).
-    pub fn matter(&self, code: &str) -> String {
-        self.matters
-            .get(code)
-            .cloned()
-            .unwrap_or_else(|| code.to_owned())
-    }
-
-    /// A user's display name (the login when unknown; 系统 for the platform).
-    pub fn user(&self, username: &str) -> String {
-        match self.users.get(username) {
-            Some(n) => n.clone(),
-            None if username == "system" => "系统".to_owned(),
-            None => username.to_owned(),
-        }
-    }
-}
 
 /// A coloured 正常 / 预警 / 超期 / 暂停 label.
 #[derive(Debug, Clone)]

@@ -87,13 +87,9 @@ pub async fn page(
         limit: 500,
         ..TicketFilter::default()
     };
-    let (views, names) = match (
-        s.tickets_for(&user.access(), filter).await,
-        s.store.units().await,
-    ) {
+    let (views, names) = match (s.tickets_for(&user.access(), filter).await, s.units().await) {
         (Ok(v), Ok(n)) => (v, n),
-        (Err(e), _) => return ticket_error_page(&e),
-        (_, Err(e)) => return ticket_error_page(&e.into()),
+        (Err(e), _) | (_, Err(e)) => return ticket_error_page(&e),
     };
     let heading = match user.role {
         Role::Approver | Role::DepartmentHead => format!("热线工单 · {}", user.unit_name),

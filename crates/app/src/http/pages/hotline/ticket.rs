@@ -144,7 +144,7 @@ pub async fn build(
 ) -> Result<TicketPage, ServiceError> {
     let s = &state.services;
     let v: TicketView = s.ticket_for(&user.access(), id).await?;
-    let units = s.store.units().await?;
+    let units = s.units().await?;
     let duplicates =
         if user.role == Role::HotlineAgent && v.record.ticket.state == TicketState::Registered {
             s.duplicate_candidates(&v.record.ticket.caller_phone, id)

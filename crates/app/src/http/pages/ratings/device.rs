@@ -16,7 +16,7 @@ use store::RatedThing;
 use super::failure;
 use crate::http::AppState;
 use crate::http::pages::case_page::form::FormData;
-use crate::http::pages::case_page::rows::{Names, describe};
+use crate::http::pages::case_page::rows::describe;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::{RateInput, ServiceError, shanghai_today};
@@ -56,7 +56,7 @@ async fn page(
     let s = &state.services;
     let (visits, names) = match (
         s.store.unrated_visits(&user.unit, 20).await,
-        Names::load(s).await,
+        s.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) => return failure(&ServiceError::Store(e), "未找到"),

@@ -14,7 +14,6 @@ use qrcode::render::svg;
 use super::failure;
 use crate::http::AppState;
 use crate::http::pages::case_page::load_case;
-use crate::http::pages::case_page::rows::Names;
 use crate::http::pages::notices::NoticeHead;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
@@ -85,7 +84,7 @@ pub async fn page(
     let loaded = async {
         let view = load_case(&state, &user, id).await?;
         let token = s.rating_token_for(&user.access(), id).await?;
-        let names = Names::load(s).await?;
+        let names = s.names().await?;
         Ok::<_, ServiceError>((view, token, names))
     };
     let (view, token, names) = match loaded.await {

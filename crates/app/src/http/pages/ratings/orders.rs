@@ -116,7 +116,7 @@ pub async fn list(State(state): State<AppState>, user: PageUser) -> Response {
     let s = &state.services;
     let (views, names) = match (
         s.rectifications_for(&user.access(), false).await,
-        Names::load(s).await,
+        s.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) | (_, Err(e)) => return failure(&e, MISSING),
@@ -203,7 +203,7 @@ async fn order_page(
     let s = &state.services;
     let (view, names) = match (
         s.rectification_for(&user.access(), id).await,
-        Names::load(s).await,
+        s.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) | (_, Err(e)) => return failure(&e, MISSING),

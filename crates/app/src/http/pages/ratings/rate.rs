@@ -16,7 +16,6 @@ use store::{CaseRecord, RatedThing, RatingRecord};
 use super::failure;
 use crate::http::AppState;
 use crate::http::pages::case_page::form::FormData;
-use crate::http::pages::case_page::rows::Names;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::{Visitor, visitor_csrf, with_cookie};
 use crate::service::{RateInput, ServiceError};
@@ -65,7 +64,7 @@ async fn page(
     let loaded = async {
         let record: CaseRecord = s.case_by_rating_token(token).await?;
         let given = s.store.rating_of(RatedThing::Case(record.id)).await?;
-        let names = Names::load(s).await?;
+        let names = s.names().await?;
         Ok::<_, ServiceError>((record, given, names))
     };
     let (record, given, names) = match loaded.await {

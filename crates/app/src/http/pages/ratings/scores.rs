@@ -13,7 +13,6 @@ use serde::Deserialize;
 use super::orders::OrderRow;
 use super::{failure, percent};
 use crate::http::AppState;
-use crate::http::pages::case_page::rows::Names;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::{ScoreRow, ServiceError};
@@ -117,7 +116,7 @@ pub async fn page(
     let loaded = async {
         let board = s.scoreboard(from, to).await?;
         let orders = s.rectifications_for(&user.access(), false).await?;
-        let names = Names::load(s).await?;
+        let names = s.names().await?;
         Ok::<_, ServiceError>((board, orders, names))
     };
     let (board, mut orders, names) = match loaded.await {

@@ -17,7 +17,7 @@ use store::{CaseFilter, MatterVersion};
 
 use super::super::case_page::Flash;
 use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{Names, Refused, describe, service_error_page};
+use super::super::case_page::rows::{Refused, describe, service_error_page};
 use super::super::{Chrome, error_page, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;
@@ -146,7 +146,7 @@ async fn page(
     a: ApplicantForm,
     flash: Option<Flash>,
 ) -> Response {
-    let names = match Names::load(&state.services).await {
+    let names = match state.services.names().await {
         Ok(n) => n,
         Err(e) => return service_error_page(&e),
     };

@@ -12,7 +12,7 @@ use domain::case::{ActionKind, CaseState, mask_identifier, offered};
 use store::CaseFilter;
 
 use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{CaseRow, Names, Refused, describe, service_error_page};
+use super::super::case_page::rows::{CaseRow, Refused, describe, service_error_page};
 use super::super::case_page::{Flash, load_case};
 use super::super::{Chrome, render};
 use super::outcome::{OutcomeView, intake_action};
@@ -41,7 +41,7 @@ pub async fn queue(State(state): State<AppState>, user: PageUser) -> Response {
     };
     let (cases, names) = match (
         state.services.list_for(&user.access(), filter).await,
-        Names::load(&state.services).await,
+        state.services.names().await,
     ) {
         (Ok(c), Ok(n)) => (c, n),
         (Err(e), _) | (_, Err(e)) => return service_error_page(&e),
