@@ -24,21 +24,7 @@ impl Actor {
     }
 }
 
-/// The clock columns a case is listed and filtered by, computed by the
-/// domain's clock as of the change and stored beside the case.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct ClockIndex {
-    /// The promised deadline; `None` before acceptance and while suspended.
-    pub deadline: Option<NaiveDate>,
-    /// The first 预警 day.
-    pub warn_from: Option<NaiveDate>,
-    /// The statutory deadline.
-    pub statutory_deadline: Option<NaiveDate>,
-    /// A concluded case that concluded after its deadline.
-    pub concluded_late: bool,
-    /// 容缺 materials are owed by this date (none once supplied or flagged broken).
-    pub supplement_by: Option<NaiveDate>,
-}
+pub use domain::case::ClockIndex;
 
 /// A stored case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

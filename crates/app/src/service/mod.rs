@@ -232,26 +232,9 @@ impl Services {
         shanghai_today(self.clock.now())
     }
 
-    /// The clock columns stored beside a case.
+    /// The clock columns stored beside a case (the domain computes them).
     pub fn clock_index(&self, case: &Case, today: NaiveDate) -> ClockIndex {
-        let cal = self.calendar();
-        let promised = case.promised_clock(today, &cal, self.rule);
-        let statutory = case.statutory_clock(today, &cal, self.rule);
-        let running = promised.filter(|c| !c.paused && case.concluded_on.is_none());
-        let owed = case
-            .deficiency
-            .as_ref()
-            .filter(|d| d.supplied_on.is_none() && !d.broken);
-        ClockIndex {
-            deadline: running.map(|c| c.deadline),
-            warn_from: running.map(|c| c.warn_from),
-            statutory_deadline: statutory.map(|c| c.deadline),
-            concluded_late: case.concluded_on.is_some()
-                && promised.is_some_and(|c| c.status == domain::case::SlaStatus::Overdue),
-            supplement_by: owed
-                .filter(|_| !case.state.is_final())
-                .map(|d| d.supplement_by),
-        }
+        case.clock_index(today, &self.calendar(), self.rule)
     }
 
     /// A stored case with its clocks as of today.

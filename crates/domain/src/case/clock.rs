@@ -128,7 +128,50 @@ impl CaseClock {
     }
 }
 
+/// The clock columns a case is listed and filtered by (stored beside it):
+/// what [`Case::clock_index`] computes as of a change.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct ClockIndex {
+    /// The promised deadline; `None` before acceptance and while suspended.
+    pub deadline: Option<NaiveDate>,
+    /// The first 预警 day.
+    pub warn_from: Option<NaiveDate>,
+    /// The statutory deadline.
+    pub statutory_deadline: Option<NaiveDate>,
+    /// A concluded case that concluded after its deadline.
+    pub concluded_late: bool,
+    /// 容缺 materials are owed by this date (none once supplied or flagged broken).
+    pub supplement_by: Option<NaiveDate>,
+}
+
 impl Case {
+    /// The clock columns as of `today`: the running deadline and its first
+    /// 预警 day (none while suspended or once concluded), the statutory
+    /// deadline, whether it concluded late, and the date owed 容缺
+    /// materials are due (none once supplied, flagged broken, or the case final).
+    pub fn clock_index(
+        &self,
+        today: NaiveDate,
+        calendar: &Calendar,
+        rule: WarningRule,
+    ) -> ClockIndex {
+        let promised = self.promised_clock(today, calendar, rule);
+        let statutory = self.statutory_clock(today, calendar, rule);
+        let running = promised.filter(|c| !c.paused && self.concluded_on.is_none());
+        let owed = self
+            .deficiency
+            .as_ref()
+            .filter(|d| d.supplied_on.is_none() && !d.broken && !self.state.is_final());
+        ClockIndex {
+            deadline: running.map(|c| c.deadline),
+            warn_from: running.map(|c| c.warn_from),
+            statutory_deadline: statutory.map(|c| c.deadline),
+            concluded_late: self.concluded_on.is_some()
+                && promised.is_some_and(|c| c.status == SlaStatus::Overdue),
+            supplement_by: owed.map(|d| d.supplement_by),
+        }
+    }
+
     /// The promised-limit clock (承诺时限), once the case is accepted.
     pub fn promised_clock(
         &self,

@@ -12,7 +12,7 @@ mod state;
 mod transition;
 mod view;
 
-pub use clock::{CaseClock, SlaStatus, WarningRule};
+pub use clock::{CaseClock, ClockIndex, SlaStatus, WarningRule};
 pub use permission::{Acting, ActionKind, allowed_in, level_of, offered, role_may};
 pub use state::{
     Applicant, CaseResult, CaseState, CaseStep, Channel, Commitment, Decision, Deficiency,

@@ -193,6 +193,35 @@ fn required(text: &str, what: &'static str) -> Result<String, RectificationError
 }
 
 impl Rectification {
+    /// 无效差评: the supervisor upheld the unit's appeal; the 差评 counts nowhere.
+    pub fn found_invalid(&self) -> bool {
+        self.outcome == Some(Outcome::Invalid)
+    }
+
+    /// Closed as 已整改: what 差评整改率 counts.
+    pub fn rectified(&self) -> bool {
+        self.outcome == Some(Outcome::Rectified)
+    }
+
+    /// Reported 已整改 or 无法整改 (or closed so): the applicant must be
+    /// called back (回访率's denominator).
+    pub fn needs_callback(&self) -> bool {
+        matches!(
+            self.state,
+            RectificationState::Rectified | RectificationState::CannotRectify
+        ) || matches!(
+            self.outcome,
+            Some(Outcome::Rectified | Outcome::CannotRectify)
+        )
+    }
+
+    /// The applicant was called back (回访).
+    pub fn called_back(&self) -> bool {
+        self.callback.is_some()
+    }
+}
+
+impl Rectification {
     /// Opens an order for `unit` on `today`, due the configured number of working days later.
     pub fn open(unit: &str, today: NaiveDate, calendar: &Calendar, rules: EvaluationRules) -> Self {
         Self {

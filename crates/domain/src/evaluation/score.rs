@@ -111,23 +111,27 @@ fn ratio(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
 }
 
-/// The rates from counts (each `None` when its denominator is zero).
+/// The rates of a group (each `None` when its denominator is zero):
+/// `concluded` cases of which `rated` were rated, its valid `ratings`, and
+/// the rectification `orders` of its valid 差评 (an order found 无效 is
+/// left out with its rating, see [`super::Rectification::found_invalid`]).
 pub fn rates(
     concluded: usize,
     rated: usize,
     ratings: &[Rating],
-    valid_bad: usize,
-    rectified: usize,
-    needing_callback: usize,
-    called_back: usize,
+    orders: &[&super::Rectification],
 ) -> Rates {
+    let count = |f: fn(&super::Rectification) -> bool| orders.iter().filter(|o| f(o)).count();
     Rates {
         rated: ratio(rated, concluded),
         satisfied: ratio(
             ratings.iter().filter(|r| r.is_satisfied()).count(),
             ratings.len(),
         ),
-        rectified: ratio(rectified, valid_bad),
-        called_back: ratio(called_back, needing_callback),
+        rectified: ratio(count(super::Rectification::rectified), orders.len()),
+        called_back: ratio(
+            count(super::Rectification::called_back),
+            count(super::Rectification::needs_callback),
+        ),
     }
 }

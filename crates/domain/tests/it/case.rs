@@ -783,3 +783,66 @@ fn only_the_platform_flags_an_overdue_supplement() {
         Err(CaseError::SystemOnly)
     );
 }
+
+#[test]
+fn the_clock_columns_follow_the_case() {
+    let rule = WarningRule::default();
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    assert_eq!(
+        r.case.clock_index(d("2026-03-02"), &r.cal, rule),
+        domain::case::ClockIndex::default(),
+        "nothing before acceptance"
+    );
+    r.act(
+        "2026-03-02",
+        Action::AcceptWithDeficiency {
+            missing: vec!["场地平面图".into()],
+            supplement_by: d("2026-03-06"),
+            commitments: vec![],
+        },
+    );
+    let k = r.case.clock_index(d("2026-03-02"), &r.cal, rule);
+    assert_eq!(k.deadline, Some(d("2026-03-16")), "10 working days");
+    assert_eq!(
+        k.statutory_deadline,
+        Some(d("2026-03-30")),
+        "20 working days"
+    );
+    assert!(k.warn_from.is_some_and(|w| w <= d("2026-03-16")));
+    assert_eq!(k.supplement_by, Some(d("2026-03-06")), "owed 容缺 material");
+    r.act(
+        "2026-03-03",
+        Action::Suspend {
+            kind: SuspensionKind::OnSiteSurvey,
+            reason: "现场勘查".into(),
+        },
+    );
+    let k = r.case.clock_index(d("2026-03-03"), &r.cal, rule);
+    assert_eq!(
+        (k.deadline, k.warn_from),
+        (None, None),
+        "a stopped clock has no running deadline"
+    );
+    r.act(
+        "2026-03-04",
+        Action::Supplement {
+            materials: vec!["场地平面图".into()],
+        },
+    );
+    assert_eq!(
+        r.case
+            .clock_index(d("2026-03-04"), &r.cal, rule)
+            .supplement_by,
+        None,
+        "supplied"
+    );
+    r.act(
+        "2026-03-05",
+        Action::Withdraw {
+            reason: String::new(),
+        },
+    );
+    let k = r.case.clock_index(d("2026-03-05"), &r.cal, rule);
+    assert_eq!(k.deadline, None);
+    assert!(!k.concluded_late, "withdrawn on time");
+}

@@ -267,8 +267,37 @@ fn the_unified_score_is_robust_for_small_counts() {
     assert!((county.prior_mean - 4.8).abs() < 1e-9);
 }
 
+/// An order for a 差评 taken to `steps` (verified, reported, called back …).
+fn order(steps: &[A]) -> Rectification {
+    let cal = Calendar::official();
+    let mut o = Rectification::open("scjg", d("2026-09-29"), &cal, EvaluationRules::default());
+    for a in steps {
+        o = o.apply(a, d("2026-09-30"), "someone").unwrap();
+    }
+    o
+}
+
 #[test]
-fn rates_have_no_value_without_a_denominator() {
+fn rates_count_what_each_order_is_and_have_no_value_without_a_denominator() {
+    let verify = A::Verify {
+        finding: "窗口未一次性告知".into(),
+    };
+    let report = A::ReportRectified {
+        measures: "已约谈并培训".into(),
+    };
+    let call = A::CallBack {
+        applicant_said: "满意".into(),
+        satisfied: true,
+    };
+    let open = order(&[]);
+    let reported = order(&[verify.clone(), report.clone()]);
+    let closed = order(&[verify, report, call]);
+    assert!(!open.needs_callback() && reported.needs_callback() && closed.needs_callback());
+    assert!(
+        !reported.rectified() && closed.rectified(),
+        "已整改 once closed so"
+    );
+    assert!(closed.called_back() && !reported.called_back());
     let r = rates(
         10,
         6,
@@ -278,16 +307,21 @@ fn rates_have_no_value_without_a_denominator() {
             Rating::Basic,
             Rating::VerySatisfied,
         ],
-        1,
-        1,
-        1,
-        0,
+        &[&open, &reported, &closed],
     );
     assert_eq!(r.rated, Some(0.6));
     assert_eq!(r.satisfied, Some(0.75));
-    assert_eq!(r.rectified, Some(1.0));
-    assert_eq!(r.called_back, Some(0.0));
-    let none = rates(0, 0, &[], 0, 0, 0, 0);
+    assert_eq!(
+        r.rectified,
+        Some(1.0 / 3.0),
+        "one of three orders rectified"
+    );
+    assert_eq!(
+        r.called_back,
+        Some(0.5),
+        "one of the two needing a callback"
+    );
+    let none = rates(0, 0, &[], &[]);
     assert_eq!(
         (none.rated, none.satisfied, none.rectified, none.called_back),
         (None, None, None, None)

@@ -102,26 +102,9 @@ async fn matter(s: &dyn Store, code: &str) -> Published {
     }
 }
 
-/// The clock columns the application stores for `case` as of `today`
-/// (as `app`'s `Services::clock_index` computes them).
+/// The clock columns the application stores for `case` as of `today`.
 fn clock_of(case: &Case, today: NaiveDate) -> ClockIndex {
-    let calendar = Calendar::official();
-    let rule = WarningRule::default();
-    let promised = case.promised_clock(today, &calendar, rule);
-    let running = promised.filter(|c| !c.paused && case.concluded_on.is_none());
-    let statutory = case.statutory_clock(today, &calendar, rule);
-    ClockIndex {
-        deadline: running.map(|c| c.deadline),
-        warn_from: running.map(|c| c.warn_from),
-        statutory_deadline: statutory.map(|c| c.deadline),
-        concluded_late: case.concluded_on.is_some()
-            && promised.is_some_and(|c| c.status == SlaStatus::Overdue),
-        supplement_by: case
-            .deficiency
-            .as_ref()
-            .filter(|d| d.supplied_on.is_none() && !d.broken && !case.state.is_final())
-            .map(|d| d.supplement_by),
-    }
+    case.clock_index(today, &Calendar::official(), WarningRule::default())
 }
 
 /// `case` after `actions`, all on `today`, as the domain decides them.

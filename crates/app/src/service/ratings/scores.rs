@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
 use domain::evaluation::{
-    Outcome, Rates, Rating, RectificationState, ScoreRule, UnifiedScore, rates, unified_score,
+    Rates, Rating, Rectification, ScoreRule, UnifiedScore, rates, unified_score,
 };
 use serde::Serialize;
 use store::{ConcludedCount, RatingRecord, RectificationFilter, RectificationRecord};
@@ -81,24 +81,11 @@ fn row(
     rule: ScoreRule,
 ) -> ScoreRow {
     let levels: Vec<Rating> = items.iter().map(|c| c.rating.rating.rating).collect();
-    let orders: Vec<&RectificationRecord> = items.iter().filter_map(|c| c.order).collect();
-    let rectified = orders
+    let orders: Vec<&Rectification> = items
         .iter()
-        .filter(|o| o.order.outcome == Some(Outcome::Rectified))
-        .count();
-    let needing = orders
-        .iter()
-        .filter(|o| {
-            matches!(
-                o.order.state,
-                RectificationState::Rectified | RectificationState::CannotRectify
-            ) || matches!(
-                o.order.outcome,
-                Some(Outcome::Rectified | Outcome::CannotRectify)
-            )
-        })
-        .count();
-    let called = orders.iter().filter(|o| o.order.callback.is_some()).count();
+        .filter_map(|c| c.order)
+        .map(|o| &o.order)
+        .collect();
     ScoreRow {
         key: key.to_owned(),
         name: name.to_owned(),
@@ -107,10 +94,7 @@ fn row(
             concluded.map_or(0, |c| c.count),
             concluded.map_or(0, |c| c.rated),
             &levels,
-            orders.len(),
-            rectified,
-            needing,
-            called,
+            &orders,
         ),
         bad: orders.len(),
     }
@@ -186,10 +170,7 @@ impl Services {
                 rating: r,
                 order: orders.get(&r.id),
             })
-            .filter(|c| {
-                c.order
-                    .is_none_or(|o| o.order.outcome != Some(Outcome::Invalid))
-            })
+            .filter(|c| c.order.is_none_or(|o| !o.order.found_invalid()))
             .collect();
         let levels: Vec<Rating> = counted.iter().map(|c| c.rating.rating.rating).collect();
         let mut rule = ScoreRule::with_county_mean(&levels);
