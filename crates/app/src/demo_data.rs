@@ -7,7 +7,7 @@ use crate::service::{ApplicantInput, CreateCase, FixedClock, Result, Services};
 use chrono::{Days, NaiveDate};
 use domain::calendar::Calendar;
 use domain::case::{Action, CaseResult, Channel, DeliveryMethod, SuspensionKind, WarningRule};
-use domain::catalog::{Level, MaterialSource, Matter};
+use domain::catalog::{Level, MaterialSource, Matter, WorkingDays};
 use domain::party::{credit_check_char, id_check_char};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -248,6 +248,33 @@ impl Generator {
 
     /// Opens a case for `matter` and walks it to `fate`.
     async fn play(&mut self, matter: &Matter, fate: Fate) -> Result<()> {
+        let (id, start, clerk) = self.open(matter, fate).await?;
+        if !self.intake(matter, fate, id, start, &clerk).await? {
+            return Ok(());
+        }
+        match fate {
+            Fate::Withdrawn => {
+                let day = self.forward(start, 1);
+                let reason = "申请人主动撤回".into();
+                self.at(day, id, &clerk, Action::Withdraw { reason }).await
+            }
+            Fate::Normal | Fate::Warning | Fate::Overdue => Ok(()),
+            Fate::Suspended => {
+                let actor = self.actor_in(&matter.unit);
+                let day = self.forward(start, 1);
+                let action = Action::Suspend {
+                    kind: SuspensionKind::ExpertReview,
+                    reason: "组织专家论证".into(),
+                };
+                self.at(day, id, &actor, action).await
+            }
+            _ => self.conclude(matter, fate, id, start).await,
+        }
+    }
+
+    /// Opens the case on the day its fate needs, online or at a hall that
+    /// handles the matter: its id, that day and the clerk who took it.
+    async fn open(&mut self, matter: &Matter, fate: Fate) -> Result<(i64, NaiveDate, Actor)> {
         let limit = matter.promised_limit.get();
         let threshold = WarningRule::default().threshold(matter.promised_limit);
         let jitter: u32 = self.rng.random_range(0..15);
@@ -292,140 +319,92 @@ impl Generator {
             intake: None,
         };
         let (view, _) = self.svc.create_case(&clerk, input, None).await?;
-        let id = view.record.id;
+        Ok((view.record.id, start, clerk))
+    }
+
+    /// Decides the intake as the fate needs; `true` when the case was
+    /// accepted in full and goes on.
+    async fn intake(
+        &mut self,
+        matter: &Matter,
+        fate: Fate,
+        id: i64,
+        start: NaiveDate,
+        clerk: &Actor,
+    ) -> Result<bool> {
         let optional: Vec<String> = matter
             .materials
             .iter()
             .filter(|m| !m.core && m.source == MaterialSource::Applicant)
             .map(|m| m.name.clone())
             .collect();
-        match fate {
-            Fate::Submitted => return Ok(()),
-            Fate::Noticed => {
-                let missing = matter
+        let action = match fate {
+            Fate::Submitted => return Ok(false),
+            Fate::Noticed => Action::NotifyOnce {
+                missing: matter
                     .asked_materials()
                     .take(2)
                     .map(|m| m.name.clone())
-                    .collect();
-                return self
-                    .at(
-                        start,
-                        id,
-                        &clerk,
-                        Action::NotifyOnce {
-                            missing,
-                            note: "请补齐后再次提交".into(),
-                        },
-                    )
-                    .await;
-            }
+                    .collect(),
+                note: "请补齐后再次提交".into(),
+            },
             Fate::NotAccepted => {
                 let actor = self.actor_in(&matter.unit);
-                return self
-                    .at(
-                        start,
-                        id,
-                        &actor,
-                        Action::NotAccept {
-                            reason: "申请事项不属于本机关职权范围（《行政许可法》第三十二条）"
-                                .into(),
-                        },
-                    )
-                    .await;
+                let reason = "申请事项不属于本机关职权范围（《行政许可法》第三十二条）".into();
+                self.at(start, id, &actor, Action::NotAccept { reason })
+                    .await?;
+                return Ok(false);
             }
             Fate::Deficient | Fate::BrokenPromise if !optional.is_empty() => {
+                let limit = matter.promised_limit.get();
                 let by = self
                     .cal
-                    .add_workdays(start, domain::catalog::WorkingDays(limit.min(3)))
+                    .add_workdays(start, WorkingDays(limit.min(3)))
                     .value;
-                let missing = vec![optional[0].clone()];
-                self.at(
-                    start,
-                    id,
-                    &clerk,
-                    Action::AcceptWithDeficiency {
-                        missing,
-                        supplement_by: by,
-                        commitments: vec![],
-                    },
-                )
-                .await?;
+                let action = Action::AcceptWithDeficiency {
+                    missing: vec![optional[0].clone()],
+                    supplement_by: by,
+                    commitments: vec![],
+                };
+                self.at(start, id, clerk, action).await?;
                 if fate == Fate::BrokenPromise {
                     self.clock.set_day(self.today);
                     self.svc.sweep_overdue_supplements().await?;
                 }
-                return Ok(());
+                return Ok(false);
             }
-            _ => {
-                self.at(
-                    start,
-                    id,
-                    &clerk,
-                    Action::Accept {
-                        commitments: vec![],
-                    },
-                )
-                .await?
-            }
-        }
-        if fate == Fate::Withdrawn {
-            let day = self.forward(start, 1);
-            return self
-                .at(
-                    day,
-                    id,
-                    &clerk,
-                    Action::Withdraw {
-                        reason: "申请人主动撤回".into(),
-                    },
-                )
-                .await;
-        }
-        if matches!(fate, Fate::Normal | Fate::Warning | Fate::Overdue) {
-            return Ok(());
-        }
-        if fate == Fate::Suspended {
-            let actor = self.actor_in(&matter.unit);
-            let day = self.forward(start, 1);
-            return self
-                .at(
-                    day,
-                    id,
-                    &actor,
-                    Action::Suspend {
-                        kind: SuspensionKind::ExpertReview,
-                        reason: "组织专家论证".into(),
-                    },
-                )
-                .await;
-        }
+            _ => Action::Accept {
+                commitments: vec![],
+            },
+        };
+        let accepted = matches!(action, Action::Accept { .. });
+        self.at(start, id, clerk, action).await?;
+        Ok(accepted)
+    }
+
+    /// Completes the steps and decides; then issues and delivers as the fate needs.
+    async fn conclude(
+        &mut self,
+        matter: &Matter,
+        fate: Fate,
+        id: i64,
+        start: NaiveDate,
+    ) -> Result<()> {
+        let limit = matter.promised_limit.get();
         self.finish_steps(id, start, limit).await?;
         let head = self.actor_in(&matter.unit);
         let decided = self.forward(start, limit.saturating_sub(1).max(1));
-        if fate == Fate::Refused {
-            return self
-                .at(
-                    decided,
-                    id,
-                    &head,
-                    Action::Decide {
-                        approve: false,
-                        reason: "经审查，申请材料与实际情况不符".into(),
-                    },
-                )
-                .await;
-        }
-        self.at(
-            decided,
-            id,
-            &head,
-            Action::Decide {
-                approve: true,
-                reason: String::new(),
+        let refuse = fate == Fate::Refused;
+        let decision = Action::Decide {
+            approve: !refuse,
+            reason: if refuse {
+                "经审查，申请材料与实际情况不符".into()
+            } else {
+                String::new()
             },
-        )
-        .await?;
-        if fate == Fate::Approved {
+        };
+        self.at(decided, id, &head, decision).await?;
+        if refuse || fate == Fate::Approved {
             return Ok(());
         }
         let number = format!("栖证{}{:06}", decided.format("%Y"), id);

@@ -10,6 +10,7 @@ mod catalog_rules;
 mod postgres;
 mod ratings;
 mod sqlite;
+#[cfg(feature = "testing")]
 pub mod testing;
 mod tickets;
 

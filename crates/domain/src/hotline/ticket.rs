@@ -267,6 +267,27 @@ impl Ticket {
         }
     }
 
+    /// Refuses an action its taker may not take: a role that never takes
+    /// it, or a unit's action by a unit that does not hold the ticket.
+    fn authorize(&self, action: &TicketAction, role: Role, unit: &str) -> Result<(), TicketError> {
+        use TicketAction as A;
+        if !Self::role_may(action, role) {
+            return Err(TicketError::Forbidden);
+        }
+        let unit_action = matches!(
+            action,
+            A::Sign
+                | A::StartHandling
+                | A::Reply { .. }
+                | A::SendBack { .. }
+                | A::RequestExtension { .. }
+        );
+        if unit_action && self.lead_unit.as_deref() != Some(unit) {
+            return Err(TicketError::NotHolder);
+        }
+        Ok(())
+    }
+
     /// Applies `action` by `role` acting for `unit` at `now`, under the
     /// county's ticket `limits` (an extension asks for 1 to
     /// `max_extension_days` working days).
@@ -280,23 +301,8 @@ impl Ticket {
     ) -> Result<(Ticket, TicketEvent), TicketError> {
         use TicketAction as A;
         use TicketState as S;
-        if !Self::role_may(action, role) {
-            return Err(TicketError::Forbidden);
-        }
-        let holds = self.lead_unit.as_deref() == Some(unit);
-        let unit_action = matches!(
-            action,
-            A::Sign
-                | A::StartHandling
-                | A::Reply { .. }
-                | A::SendBack { .. }
-                | A::RequestExtension { .. }
-        );
-        if unit_action && !holds {
-            return Err(TicketError::NotHolder);
-        }
+        self.authorize(action, role, unit)?;
         let mut t = self.clone();
-        let illegal = || TicketError::IllegalTransition(self.state.label_zh());
         match (self.state, action) {
             (
                 S::Registered | S::Returned,
@@ -308,9 +314,7 @@ impl Ticket {
                 t.lead_unit = Some(required(lead_unit, "承办单位")?);
                 t.co_units = co_units.clone();
                 t.first_dispatched_at.get_or_insert(now);
-                t.dispatched_at = Some(now);
-                t.signed_at = None;
-                t.state = S::Dispatched;
+                t.redispatch(now);
             }
             (S::Dispatched, A::Sign) => {
                 t.signed_at = Some(now);
@@ -320,56 +324,19 @@ impl Ticket {
                 t.responded_at.get_or_insert(now);
                 t.state = S::Handling;
             }
-            (S::Signed | S::Handling, A::Reply { text }) => {
-                t.reply = required(text, "答复内容")?;
-                t.responded_at.get_or_insert(now);
-                t.replied_at = Some(now);
-                t.state = S::Replied;
-            }
+            (S::Signed | S::Handling, A::Reply { text }) => t.reply_with(text, now)?,
             (S::Dispatched | S::Signed, A::SendBack { reason }) => {
-                if self.settled {
-                    return Err(TicketError::Settled);
-                }
-                t.send_backs.push(SendBack {
-                    unit: unit.to_owned(),
-                    reason: required(reason, "退单理由")?,
-                    at: now,
-                });
-                t.lead_unit = None;
-                t.state = if t.send_backs.len() >= 2 {
-                    S::Escalated
-                } else {
-                    S::Returned
-                };
+                t.send_back(unit, reason, now)?
             }
             (S::Escalated, A::Settle { lead_unit }) => {
                 t.lead_unit = Some(required(lead_unit, "承办单位")?);
                 t.settled = true;
-                t.dispatched_at = Some(now);
-                t.signed_at = None;
-                t.state = S::Dispatched;
+                t.redispatch(now);
             }
             (S::Dispatched | S::Signed | S::Handling, A::RequestExtension { days, reason }) => {
-                if !(1..=limits.max_extension_days).contains(days) {
-                    return Err(TicketError::ExtensionDays(limits.max_extension_days));
-                }
-                if self.extensions.iter().any(|e| e.approved.is_none()) {
-                    return Err(TicketError::Extension);
-                }
-                t.extensions.push(Extension {
-                    days: *days,
-                    reason: required(reason, "延期理由")?,
-                    approved: None,
-                });
+                t.request_extension(*days, reason, limits)?;
             }
-            (_, A::DecideExtension { approve }) => {
-                let pending = t
-                    .extensions
-                    .iter_mut()
-                    .find(|e| e.approved.is_none())
-                    .ok_or(TicketError::Extension)?;
-                pending.approved = Some(*approve);
-            }
+            (_, A::DecideExtension { approve }) => t.decide_extension(*approve)?,
             (
                 S::Replied,
                 A::CallBack {
@@ -395,13 +362,84 @@ impl Ticket {
                 t.closed_at = Some(now);
                 t.state = S::Merged;
             }
-            _ => return Err(illegal()),
+            _ => return Err(TicketError::IllegalTransition(self.state.label_zh())),
         }
         let event = TicketEvent {
             from: self.state,
             to: t.state,
         };
         Ok((t, event))
+    }
+
+    /// 答复: the unit's answer to the caller.
+    fn reply_with(&mut self, text: &str, now: DateTime<Utc>) -> Result<(), TicketError> {
+        self.reply = required(text, "答复内容")?;
+        self.responded_at.get_or_insert(now);
+        self.replied_at = Some(now);
+        self.state = TicketState::Replied;
+        Ok(())
+    }
+
+    /// In a unit's hands again (dispatched or settled): the sign and
+    /// respond clocks restart.
+    fn redispatch(&mut self, now: DateTime<Utc>) {
+        self.dispatched_at = Some(now);
+        self.signed_at = None;
+        self.state = TicketState::Dispatched;
+    }
+
+    /// 退单: back to the hotline, or to the supervisor after the second time.
+    fn send_back(
+        &mut self,
+        unit: &str,
+        reason: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), TicketError> {
+        if self.settled {
+            return Err(TicketError::Settled);
+        }
+        self.send_backs.push(SendBack {
+            unit: unit.to_owned(),
+            reason: required(reason, "退单理由")?,
+            at: now,
+        });
+        self.lead_unit = None;
+        self.state = if self.send_backs.len() >= 2 {
+            TicketState::Escalated
+        } else {
+            TicketState::Returned
+        };
+        Ok(())
+    }
+
+    fn decide_extension(&mut self, approve: bool) -> Result<(), TicketError> {
+        let pending = self
+            .extensions
+            .iter_mut()
+            .find(|e| e.approved.is_none())
+            .ok_or(TicketError::Extension)?;
+        pending.approved = Some(approve);
+        Ok(())
+    }
+
+    fn request_extension(
+        &mut self,
+        days: u32,
+        reason: &str,
+        limits: &TicketLimits,
+    ) -> Result<(), TicketError> {
+        if !(1..=limits.max_extension_days).contains(&days) {
+            return Err(TicketError::ExtensionDays(limits.max_extension_days));
+        }
+        if self.extensions.iter().any(|e| e.approved.is_none()) {
+            return Err(TicketError::Extension);
+        }
+        self.extensions.push(Extension {
+            days,
+            reason: required(reason, "延期理由")?,
+            approved: None,
+        });
+        Ok(())
     }
 
     /// Working days granted by approved extensions.
