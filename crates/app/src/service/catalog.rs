@@ -6,7 +6,7 @@
 //! (an Excel import from the CLI) changed it; the store answers that from
 //! two columns, without reading the matters.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use domain::catalog::search::{Hit, SearchIndex};
 use domain::catalog::{Matter, MatterCode};
@@ -48,24 +48,7 @@ impl CatalogSnapshot {
 }
 
 /// The last snapshot built, shared by every request of one process.
-#[derive(Debug, Default)]
-pub struct CatalogCache(RwLock<Option<Arc<CatalogSnapshot>>>);
-
-impl CatalogCache {
-    fn current(&self) -> Option<Arc<CatalogSnapshot>> {
-        match self.0.read() {
-            Ok(c) => c.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    fn replace(&self, snapshot: Arc<CatalogSnapshot>) {
-        match self.0.write() {
-            Ok(mut c) => *c = Some(snapshot),
-            Err(p) => *p.into_inner() = Some(snapshot),
-        }
-    }
-}
+pub type CatalogCache = super::kept::Kept<CatalogSnapshot>;
 
 impl Services {
     /// The published catalog with its search index, rebuilt only when the
@@ -73,7 +56,7 @@ impl Services {
     pub async fn catalog_snapshot(&self) -> Result<Arc<CatalogSnapshot>> {
         let mut heads = self.store.matter_heads().await?;
         heads.sort_unstable();
-        if let Some(cached) = self.catalog_cache.current().filter(|c| c.heads == heads) {
+        if let Some(cached) = self.catalog_cache.get().filter(|c| c.heads == heads) {
             return Ok(cached);
         }
         let mut versions = self.store.matters().await?;
@@ -102,7 +85,7 @@ impl Services {
             matters = snapshot.versions.len(),
             "catalog search index built"
         );
-        self.catalog_cache.replace(snapshot.clone());
+        self.catalog_cache.set(Some(snapshot.clone()));
         Ok(snapshot)
     }
 }

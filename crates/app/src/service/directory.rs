@@ -10,7 +10,7 @@
 //! query, as the catalog snapshot does.
 
 use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use domain::unit::{Unit, User};
 use store::Actor;
@@ -52,39 +52,19 @@ impl Names {
     }
 }
 
-/// What is kept: the units and the names, with the matter heads they were read at.
+/// The units and the names, with the matter heads they were read at.
 #[derive(Debug)]
-struct Kept {
+pub struct Directory {
     heads: Vec<(String, u32)>,
     units: Arc<Vec<Unit>>,
     names: Arc<Names>,
 }
 
-/// The kept directory, shared by every request of one process.
-#[derive(Debug, Default)]
-pub struct DirectoryCache(RwLock<Option<Arc<Kept>>>);
-
-impl DirectoryCache {
-    fn current(&self) -> Option<Arc<Kept>> {
-        match self.0.read() {
-            Ok(c) => c.clone(),
-            Err(p) => p.into_inner().clone(),
-        }
-    }
-
-    fn set(&self, kept: Option<Arc<Kept>>) {
-        match self.0.write() {
-            Ok(mut c) => *c = kept,
-            Err(p) => *p.into_inner() = kept,
-        }
-    }
-}
-
 impl Services {
-    async fn directory(&self) -> Result<Arc<Kept>> {
+    async fn directory(&self) -> Result<Arc<Directory>> {
         let mut heads = self.store.matter_heads().await?;
         heads.sort_unstable();
-        if let Some(kept) = self.directory.current().filter(|k| k.heads == heads) {
+        if let Some(kept) = self.directory.get().filter(|k| k.heads == heads) {
             return Ok(kept);
         }
         let units = self.store.units().await?;
@@ -108,7 +88,7 @@ impl Services {
                 .map(|u| (u.username, u.display_name))
                 .collect(),
         };
-        let kept = Arc::new(Kept {
+        let kept = Arc::new(Directory {
             heads,
             units: Arc::new(units),
             names: Arc::new(names),

@@ -10,6 +10,7 @@ mod clock;
 mod directory;
 mod error;
 pub mod hotline;
+mod kept;
 mod ratings;
 pub mod uploads;
 
@@ -70,7 +71,7 @@ pub struct Services {
     pub evaluation: crate::config::EvaluationConfig,
     catalog_cache: Arc<catalog::CatalogCache>,
     /// Units and the names pages show, kept until they change.
-    directory: Arc<directory::DirectoryCache>,
+    directory: Arc<kept::Kept<directory::Directory>>,
     /// Published matter versions already read: they never change (the
     /// store refuses to alter one), so each is read once per process.
     versions: Arc<std::sync::RwLock<VersionCache>>,

@@ -407,31 +407,7 @@ impl Moving {
 
 /// Applies a computed change inside `tx`, refusing it if the case moved on.
 pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
-    let stored = tx
-        .prepare_cached(
-            "SELECT version, receipt_no, intake_unit, applicant_user, body, created_at, state,
-                 accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
-                 concluded_late, supplement_by
-             FROM cases WHERE id = ?1",
-        )?
-        .query_row([u.id], |r| {
-            Ok(Stored {
-                version: r.get(0)?,
-                receipt_no: r.get(1)?,
-                intake_unit: r.get(2)?,
-                applicant_user: r.get(3)?,
-                body: r.get(4)?,
-                created_at: r.get(5)?,
-                moving: Moving {
-                    state: r.get(6)?,
-                    accepted_on: r.get(7)?,
-                    concluded_on: r.get(8)?,
-                    clock: read_clock(r, 9)?,
-                },
-            })
-        })
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("办件 {}", u.id)))?;
+    let stored = read_stored(tx, u.id)?;
     if stored.version != u.expected_version {
         return Err(StoreError::Conflict(format!(
             "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
@@ -441,28 +417,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     let case = &u.case;
     let body = serde_json::to_string(case).map_err(json_err)?;
     let k = &u.clock;
-    let moving = Moving::of(case, *k);
-    let changed = moving.changed_from(&stored.moving);
-    let mut sql = String::from("UPDATE cases SET ");
-    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(changed.len() + 4);
-    for (column, value) in changed {
-        args.push(value);
-        sql.push_str(&format!("{column} = ?{}, ", args.len()));
-    }
-    sql.push_str(&format!(
-        "body = ?{}, updated_at = ?{}, version = version + 1 WHERE id = ?{} AND version = ?{}",
-        args.len() + 1,
-        args.len() + 2,
-        args.len() + 3,
-        args.len() + 4
-    ));
-    args.extend([&body as &dyn ToSql, &u.at, &u.id, &u.expected_version]);
-    let n = exec(tx, &sql, params_from_iter(args))?;
-    if n != 1 {
-        return Err(StoreError::Conflict(
-            "办件已被他人修改，请刷新后重试".into(),
-        ));
-    }
+    write_changed(tx, u, &stored.moving, &body)?;
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
@@ -474,21 +429,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     };
     add_event(tx, u.id, &row)?;
     set_holders(tx, u.id, case, k.deadline, false)?;
-    for e in &u.effects {
-        if let Effect::BrokenCommitment { materials, due } = e {
-            exec(
-                tx,
-                "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    u.id,
-                    case.applicant.identifier(),
-                    serde_json::to_string(materials).map_err(json_err)?,
-                    due,
-                    u.at
-                ],
-            )?;
-        }
-    }
+    record_broken_commitments(tx, u)?;
     append_audit(
         tx,
         &entry(
@@ -513,6 +454,81 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
         created_at: stored.created_at,
         updated_at: u.at,
     })
+}
+
+/// The stored row an update starts from.
+fn read_stored(tx: &Transaction<'_>, id: i64) -> Result<Stored> {
+    tx.prepare_cached(
+        "SELECT version, receipt_no, intake_unit, applicant_user, body, created_at, state,
+             accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
+             concluded_late, supplement_by
+         FROM cases WHERE id = ?1",
+    )?
+    .query_row([id], |r| {
+        Ok(Stored {
+            version: r.get(0)?,
+            receipt_no: r.get(1)?,
+            intake_unit: r.get(2)?,
+            applicant_user: r.get(3)?,
+            body: r.get(4)?,
+            created_at: r.get(5)?,
+            moving: Moving {
+                state: r.get(6)?,
+                accepted_on: r.get(7)?,
+                concluded_on: r.get(8)?,
+                clock: read_clock(r, 9)?,
+            },
+        })
+    })
+    .optional()?
+    .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
+}
+
+/// Sets the columns the step changed, the body and the version: SQLite
+/// rewrites the index entries of every column a SET names, changed or not.
+fn write_changed(tx: &Transaction<'_>, u: &CaseUpdate, before: &Moving, body: &str) -> Result<()> {
+    let moving = Moving::of(&u.case, u.clock);
+    let changed = moving.changed_from(before);
+    let mut sql = String::from("UPDATE cases SET ");
+    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(changed.len() + 4);
+    for (column, value) in changed {
+        args.push(value);
+        sql.push_str(&format!("{column} = ?{}, ", args.len()));
+    }
+    sql.push_str(&format!(
+        "body = ?{}, updated_at = ?{}, version = version + 1 WHERE id = ?{} AND version = ?{}",
+        args.len() + 1,
+        args.len() + 2,
+        args.len() + 3,
+        args.len() + 4
+    ));
+    args.extend([&body as &dyn ToSql, &u.at, &u.id, &u.expected_version]);
+    if exec(tx, &sql, params_from_iter(args))? != 1 {
+        return Err(StoreError::Conflict(
+            "办件已被他人修改，请刷新后重试".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A broken-commitment record for each such effect of the update.
+fn record_broken_commitments(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<()> {
+    for e in &u.effects {
+        if let Effect::BrokenCommitment { materials, due } = e {
+            exec(
+                tx,
+                "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    u.id,
+                    u.case.applicant.identifier(),
+                    serde_json::to_string(materials).map_err(json_err)?,
+                    due,
+                    u.at
+                ],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn events(c: &Connection, id: i64) -> Result<Vec<CaseEvent>> {

@@ -227,26 +227,7 @@ impl CasePanel {
             promised: view.promised.as_ref().map(ClockView::of),
             statutory: view.statutory.as_ref().map(ClockView::of),
             holders: case.holders().iter().map(|u| names.unit(u)).collect(),
-            steps: case
-                .steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| StepRow {
-                    stage: s.stage,
-                    name: s.name.clone(),
-                    unit: names.unit(&s.unit),
-                    limit: s.limit.to_string(),
-                    opened: day(s.opened_on),
-                    deadline: day(case.step_deadline(i, cal)),
-                    done: day(s.done_on),
-                    status: match (s.opened_on, s.done_on) {
-                        (_, Some(_)) => "已完成",
-                        (Some(_), None) => "办理中",
-                        (None, None) => "待前一阶段",
-                    },
-                    opinion: s.opinion.clone(),
-                })
-                .collect(),
+            steps: StepRow::all(case, names, cal),
             notice: case.notice.clone(),
             deficiency: case.deficiency.as_ref().map(|d| {
                 (
@@ -277,13 +258,7 @@ impl CasePanel {
                 .decision
                 .as_ref()
                 .map(|d| (d.approved, d.reason.clone(), d.on.to_string())),
-            result: match &case.result {
-                Some(CaseResult::Paper { number }) => format!("纸质文书 {number}"),
-                Some(CaseResult::Electronic { number, licence }) => {
-                    format!("电子证照（{licence}）{number}")
-                }
-                None => String::new(),
-            },
+            result: case.result.as_ref().map(result_text).unwrap_or_default(),
             delivery: case
                 .delivery
                 .map(|d| d.label_zh().to_owned())
@@ -300,6 +275,40 @@ impl CasePanel {
                 .map(|k| (k.as_str(), k.label_zh()))
                 .collect(),
         }
+    }
+}
+
+impl StepRow {
+    /// The case's back-office steps as the panel lists them.
+    fn all(case: &domain::case::Case, names: &Names, cal: &Calendar) -> Vec<StepRow> {
+        let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+        case.steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| StepRow {
+                stage: s.stage,
+                name: s.name.clone(),
+                unit: names.unit(&s.unit),
+                limit: s.limit.to_string(),
+                opened: day(s.opened_on),
+                deadline: day(case.step_deadline(i, cal)),
+                done: day(s.done_on),
+                status: match (s.opened_on, s.done_on) {
+                    (_, Some(_)) => "已完成",
+                    (Some(_), None) => "办理中",
+                    (None, None) => "待前一阶段",
+                },
+                opinion: s.opinion.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The result issued, as the panel names it.
+fn result_text(result: &CaseResult) -> String {
+    match result {
+        CaseResult::Paper { number } => format!("纸质文书 {number}"),
+        CaseResult::Electronic { number, licence } => format!("电子证照（{licence}）{number}"),
     }
 }
 

@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::Channel;
-use domain::case::level_of;
 use domain::catalog::MatterCode;
 use domain::party::{CreditCode, IdNumber};
 use serde::Deserialize;
@@ -151,14 +150,7 @@ async fn page(
         Err(e) => return service_error_page(&e),
     };
     let s = &state.services;
-    let (o, _) = OutcomeView::build(
-        &m.matter,
-        m.version,
-        f,
-        s.today(),
-        &s.calendar(),
-        level_of(user.unit_kind),
-    );
+    let (o, _) = OutcomeView::for_clerk(m, f, s, user);
     let key = match f.get("key") {
         "" => new_token().unwrap_or_default(),
         k => k.to_owned(),
@@ -220,14 +212,7 @@ pub async fn submit(
         return page(&state, &user, &m, &f, a, None).await;
     }
     let s = &state.services;
-    let (o, opts) = OutcomeView::build(
-        &m.matter,
-        m.version,
-        &f,
-        s.today(),
-        &s.calendar(),
-        level_of(user.unit_kind),
-    );
+    let (o, opts) = OutcomeView::for_clerk(&m, &f, s, &user);
     let applicant_ok = a.check(true);
     let action = match intake_action(&opts, &o, &f) {
         Ok(action) if applicant_ok => action,

@@ -210,6 +210,26 @@ pub fn intake_action(
     }
 }
 
+impl OutcomeView {
+    /// The view for `m` as the signed-in clerk's hall sees it (its level
+    /// decides whether the matter is taken in there), as of today.
+    pub fn for_clerk(
+        m: &store::MatterVersion,
+        f: &FormData,
+        s: &crate::service::Services,
+        user: &PageUser,
+    ) -> (OutcomeView, IntakeOptions) {
+        Self::build(
+            &m.matter,
+            m.version,
+            f,
+            s.today(),
+            &s.calendar(),
+            level_of(user.unit_kind),
+        )
+    }
+}
+
 #[derive(Template)]
 #[template(path = "window_outcome.html")]
 struct OutcomeFragment {
@@ -241,14 +261,6 @@ pub async fn fragment(
         }
     };
     let s = &state.services;
-    let level = level_of(user.unit_kind);
-    let (o, _) = OutcomeView::build(
-        &matter.matter,
-        matter.version,
-        &f,
-        s.today(),
-        &s.calendar(),
-        level,
-    );
+    let (o, _) = OutcomeView::for_clerk(&matter, &f, s, &user);
     render(&OutcomeFragment { o })
 }

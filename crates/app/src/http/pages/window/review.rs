@@ -7,7 +7,6 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use domain::case::level_of;
 use domain::case::{ActionKind, CaseState, mask_identifier, offered};
 use store::CaseFilter;
 
@@ -94,14 +93,7 @@ async fn page(
         Ok(m) => m,
         Err(e) => return service_error_page(&e.into()),
     };
-    let (o, _) = OutcomeView::build(
-        &m.matter,
-        m.version,
-        f,
-        s.today(),
-        &s.calendar(),
-        level_of(user.unit_kind),
-    );
+    let (o, _) = OutcomeView::for_clerk(&m, f, s, user);
     let files = match s.store.attachments(view.record.id).await {
         Ok(files) => files
             .into_iter()
@@ -200,14 +192,7 @@ async fn decide(
         .matter(&case.matter, Some(case.matter_version))
         .await
         .map_err(|e| describe(&e.into()))?;
-    let (o, opts) = OutcomeView::build(
-        &m.matter,
-        m.version,
-        f,
-        s.today(),
-        &s.calendar(),
-        level_of(user.unit_kind),
-    );
+    let (o, opts) = OutcomeView::for_clerk(&m, f, s, user);
     let action = intake_action(&opts, &o, f)
         .map_err(|m| Refused::form(StatusCode::UNPROCESSABLE_ENTITY, m))?;
     let version = f
