@@ -21,16 +21,20 @@ pub struct IntakeOptions {
 }
 
 impl IntakeOptions {
-    /// Everything still needed, core first, as a one-time notice lists it;
-    /// first of all, where the matter is handled when not at this hall.
+    /// Everything still needed, core first, as a one-time notice lists it.
+    /// Where the matter is handled elsewhere, that is everything to bring
+    /// there (or, when the applicant brings nothing, the hall to go to).
     pub fn missing(&self) -> Vec<String> {
-        let go = self
-            .elsewhere
+        let all: Vec<String> = self
+            .missing_core
             .iter()
-            .map(|halls| format!("到{halls}办理（本级不受理该事项）"));
-        go.chain(self.missing_core.iter().cloned())
-            .chain(self.missing_non_core.iter().cloned())
-            .collect()
+            .chain(&self.missing_non_core)
+            .cloned()
+            .collect();
+        match &self.elsewhere {
+            Some(halls) if all.is_empty() => vec![format!("到{halls}办理")],
+            _ => all,
+        }
     }
 }
 
@@ -42,16 +46,18 @@ impl IntakeOptions {
 /// A hall of a level the matter does not list (`level`, see
 /// [`super::level_of`]) offers only the notice naming where it is handled.
 pub fn intake_options(matter: &Matter, received: &[String], level: Level) -> IntakeOptions {
+    let elsewhere = (!matter.levels.contains(&level)).then(|| matter.levels_zh());
+    // Handled elsewhere, everything is still to be brought (to that hall).
     let missing = |core: bool| -> Vec<String> {
         matter
             .asked_materials()
-            .filter(|m| m.required && m.core == core && !received.contains(&m.name))
+            .filter(|m| m.required && m.core == core)
+            .filter(|m| elsewhere.is_some() || !received.contains(&m.name))
             .map(|m| m.name.clone())
             .collect()
     };
     let missing_core = missing(true);
     let missing_non_core = missing(false);
-    let elsewhere = (!matter.levels.contains(&level)).then(|| matter.levels_zh());
     let outcomes = if !missing_core.is_empty() || elsewhere.is_some() {
         vec![ActionKind::NotifyOnce]
     } else if missing_non_core.is_empty() {
@@ -280,9 +286,14 @@ mod tests {
         let o = intake_options(&m, &all, Level::Village);
         assert_eq!(o.outcomes, vec![ActionKind::NotifyOnce]);
         assert_eq!(o.elsewhere.as_deref(), Some("市级政务服务中心"));
+        let to_bring: Vec<String> = names(&m, true)
+            .into_iter()
+            .chain(names(&m, false))
+            .collect();
         assert_eq!(
             o.missing(),
-            vec!["到市级政务服务中心办理（本级不受理该事项）"]
+            to_bring,
+            "everything to bring there, though all was shown here"
         );
     }
 

@@ -6,14 +6,14 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use domain::case::{Action, NoticeKind, mask_identifier};
+use domain::case::{Action, NoticeKind, level_of, mask_identifier};
 
 use super::case_page::load_case;
 use super::case_page::rows::{ClockView, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
-use crate::service::{CaseView, shanghai_today};
+use crate::service::{CaseView, ServiceError, shanghai_today};
 
 /// What every notice names.
 #[derive(Debug, Clone)]
@@ -57,6 +57,9 @@ struct OneTime {
     noticed_on: String,
     missing: Vec<String>,
     note: String,
+    /// The halls that handle the matter, when it was presented at a hall of
+    /// a level the matter does not list (放权).
+    elsewhere: Option<String>,
 }
 
 #[derive(Template)]
@@ -119,17 +122,39 @@ pub async fn page(
             None => no_such_notice(),
         },
         (Some(NoticeKind::OneTime), _) => match one_time(&view) {
-            Some((noticed_on, missing, note)) => render(&OneTime {
-                chrome,
-                h,
-                noticed_on,
-                missing,
-                note,
-            }),
+            Some((noticed_on, missing, note)) => match handled_elsewhere(&state, &view).await {
+                Ok(elsewhere) => render(&OneTime {
+                    chrome,
+                    h,
+                    noticed_on,
+                    missing,
+                    note,
+                    elsewhere,
+                }),
+                Err(e) => service_error_page(&e),
+            },
             None => no_such_notice(),
         },
         _ => no_such_notice(),
     }
+}
+
+/// The halls that handle the case's matter, when the hall it was presented
+/// at is of a level the matter does not list.
+async fn handled_elsewhere(
+    state: &AppState,
+    view: &CaseView,
+) -> Result<Option<String>, ServiceError> {
+    let s = &state.services;
+    let case = &view.record.case;
+    let matter = s.matter_version(&case.matter, case.matter_version).await?;
+    let units = s.units().await?;
+    let kind = units
+        .iter()
+        .find(|u| u.code.as_str() == view.record.intake_unit)
+        .map(|u| u.kind);
+    let served = kind.is_none_or(|k| matter.matter.levels.contains(&level_of(k)));
+    Ok((!served).then(|| matter.matter.levels_zh()))
 }
 
 /// The latest one-time notice: its day, everything it asked for, its note.

@@ -560,12 +560,16 @@ async fn a_village_station_directs_a_county_matter_to_the_hall() {
             .location()
             .trim_start_matches("/window/receipt/")
             .to_owned();
+        let mut notice: Vec<&str> = vec![
+            "不在本级受理，由市级政务服务中心受理",
+            "请携带以下材料到市级政务服务中心办理",
+        ];
+        notice.extend(CORE);
+        notice.push(NON_CORE);
         app.get(&clerk, &format!("/cases/{id}/notice/one_time"))
             .await
-            .expect(
-                StatusCode::OK,
-                &["到市级政务服务中心办理（本级不受理该事项）"],
-            );
+            .expect(StatusCode::OK, &notice)
+            .lacks(&["到任一综合窗口", "经审查，尚需补齐"]);
         app.get(&clerk, "/window/visits")
             .await
             .expect(StatusCode::OK, &["一次性告知"]);
