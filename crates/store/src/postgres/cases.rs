@@ -6,7 +6,7 @@ use crate::{
     Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
     Result, Scope, SlaCounts, StoreError, Visit,
 };
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use chrono::{DateTime, NaiveDate, SecondsFormat, SubsecRound, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 use domain::case::{Case, Effect, SlaStatus};
 use tokio_postgres::Row;
@@ -215,12 +215,13 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     let k = &new.clock;
     let version =
         i32::try_from(case.matter_version).map_err(|e| StoreError::Backend(e.to_string()))?;
-    tx.execute(
+    let stored_body: String = tx.query_one(
         "INSERT INTO cases (id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id, applicant_user,
              state, channel, submitted_on, accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
              concluded_late, supplement_by, version, body, created_at, updated_at)
          OVERRIDING SYSTEM VALUE
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $20)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $20)
+         RETURNING body::text",
         &[
             &id, &receipt, &case.matter.as_str(), &version, &case.unit, &new.intake_unit,
             &case.applicant.identifier(), &new.applicant_user, &case.state.as_str(), &case.channel.as_str(),
@@ -228,7 +229,8 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
             &k.statutory_deadline, &k.concluded_late, &k.supplement_by, &body, &new.at,
         ],
     )
-    .await?;
+    .await?
+    .try_get(0)?;
     let payload = serde_json::json!({ "matter": case.matter, "version": case.matter_version, "channel": case.channel });
     let row = EventRow {
         action: "open",
@@ -268,7 +270,7 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
             &receipt,
             "open",
             None,
-            Some(body.to_string()),
+            Some(stored_body),
         ),
         new.at,
     )
@@ -276,33 +278,71 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     Ok((load_case(tx, id, false).await?, true))
 }
 
+/// What an update starts from: the row as stored, locked.
+struct Stored {
+    version: i64,
+    receipt_no: String,
+    intake_unit: String,
+    applicant_user: Option<String>,
+    created_at: DateTime<Utc>,
+    state: String,
+    /// The body as the database keeps it: what the audit record's `before` holds.
+    body: String,
+}
+
+async fn read_stored(tx: &Transaction<'_>, id: i64) -> Result<Stored> {
+    let row = tx
+        .query_opt(
+            "SELECT version, receipt_no, intake_unit, applicant_user, created_at, state, body::text
+             FROM cases WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await?
+        .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))?;
+    Ok(Stored {
+        version: row.try_get(0)?,
+        receipt_no: row.try_get(1)?,
+        intake_unit: row.try_get(2)?,
+        applicant_user: row.try_get(3)?,
+        created_at: row.try_get(4)?,
+        state: row.try_get(5)?,
+        body: row.try_get(6)?,
+    })
+}
+
 /// Applies a computed change inside `tx`, refusing it if the case moved on.
+/// The audit record holds the body as stored before and after (the text
+/// PostgreSQL keeps, not a re-serialisation), and the record returned is
+/// the row as written, not read back.
 pub(super) async fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
-    let before = load_case(tx, u.id, true).await?;
-    if before.version != u.expected_version {
+    let stored = read_stored(tx, u.id).await?;
+    if stored.version != u.expected_version {
         return Err(StoreError::Conflict(format!(
             "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
-            before.version, u.expected_version
+            stored.version, u.expected_version
         )));
     }
     let case = &u.case;
     let body = serde_json::to_value(case).map_err(json_err)?;
     let k = &u.clock;
-    tx.execute(
-        "UPDATE cases SET state = $1, accepted_on = $2, concluded_on = $3, deadline = $4, warn_from = $5,
-             statutory_deadline = $6, concluded_late = $7, supplement_by = $8, body = $9, updated_at = $10,
-             version = version + 1
-         WHERE id = $11",
-        &[
-            &case.state.as_str(), &case.accepted_on, &case.concluded_on, &k.deadline, &k.warn_from,
-            &k.statutory_deadline, &k.concluded_late, &k.supplement_by, &body, &u.at, &u.id,
-        ],
-    )
-    .await?;
+    let after: String = tx
+        .query_one(
+            "UPDATE cases SET state = $1, accepted_on = $2, concluded_on = $3, deadline = $4, warn_from = $5,
+                 statutory_deadline = $6, concluded_late = $7, supplement_by = $8, body = $9, updated_at = $10,
+                 version = version + 1
+             WHERE id = $11
+             RETURNING body::text",
+            &[
+                &case.state.as_str(), &case.accepted_on, &case.concluded_on, &k.deadline, &k.warn_from,
+                &k.statutory_deadline, &k.concluded_late, &k.supplement_by, &body, &u.at, &u.id,
+            ],
+        )
+        .await?
+        .try_get(0)?;
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
-        from: Some(before.case.state.as_str()),
+        from: Some(&stored.state),
         to: case.state.as_str(),
         effects: &u.effects,
         actor: &u.actor,
@@ -320,23 +360,27 @@ pub(super) async fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseR
             .await?;
         }
     }
-    let before_body = serde_json::to_value(&before.case)
-        .map_err(json_err)?
-        .to_string();
-    append_audit(
-        tx,
-        &entry(
-            &u.actor,
-            "case",
-            &before.receipt_no,
-            &u.action,
-            Some(before_body),
-            Some(body.to_string()),
-        ),
-        u.at,
-    )
-    .await?;
-    load_case(tx, u.id, false).await
+    let audit = entry(
+        &u.actor,
+        "case",
+        &stored.receipt_no,
+        &u.action,
+        Some(stored.body),
+        Some(after),
+    );
+    append_audit(tx, &audit, u.at).await?;
+    Ok(CaseRecord {
+        id: u.id,
+        receipt_no: stored.receipt_no,
+        version: stored.version + 1,
+        intake_unit: stored.intake_unit,
+        applicant_user: stored.applicant_user,
+        clock: *k,
+        case: case.clone(),
+        created_at: stored.created_at,
+        // TIMESTAMPTZ keeps microseconds: the instant as a later read gives it.
+        updated_at: u.at.trunc_subsecs(6),
+    })
 }
 
 pub(super) async fn events(c: &impl GenericClient, id: i64) -> Result<Vec<CaseEvent>> {

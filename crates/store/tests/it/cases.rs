@@ -575,6 +575,19 @@ async fn an_update_from_the_current_version_lands_and_a_stale_one_changes_nothin
         );
         assert_eq!(e.effects, update.effects, "{b}: the effects are kept");
         assert!(e.effects.contains(&Effect::ClockStarted), "{b}");
+        let audit: Vec<AuditRecord> = all_audit(s)
+            .await
+            .into_iter()
+            .filter(|r| r.entity == "case" && r.entity_id == opened.receipt_no)
+            .collect();
+        assert_eq!(audit.len(), 2, "{b}: open and accept");
+        assert_eq!(
+            audit[1].before, audit[0].after,
+            "{b}: the accept's before is the body as the open stored it"
+        );
+        let after: domain::case::Case =
+            serde_json::from_str(audit[1].after.as_deref().unwrap_or_default()).unwrap();
+        assert_eq!(after, update.case, "{b}: its after is the body now stored");
 
         // A clerk who loaded the page before the acceptance sends a one-time notice.
         let head = s.audit_head().await.unwrap();
