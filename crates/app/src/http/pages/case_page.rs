@@ -5,9 +5,7 @@
 //! panel in place; without JavaScript the post redirects back to the page.
 
 mod actions;
-pub(super) mod form;
 mod panel;
-pub(super) mod rows;
 
 use askama::Template;
 use axum::Form;
@@ -18,10 +16,10 @@ use domain::case::ActionKind;
 use serde::Deserialize;
 
 use self::actions::action_from_form;
-use self::form::FormData;
 use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
-use self::rows::{Refused, describe, service_error_page};
+use super::common::form::FormData;
+use super::common::rows::{Refused, describe, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

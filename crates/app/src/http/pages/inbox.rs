@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::response::Response;
 use domain::unit::Role;
 
-use super::case_page::rows::{CaseRow, service_error_page};
+use super::common::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

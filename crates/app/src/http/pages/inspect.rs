@@ -11,7 +11,7 @@ use domain::unit::Role;
 use serde::Deserialize;
 use store::CaseFilter;
 
-use super::case_page::rows::{CaseRow, service_error_page};
+use super::common::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

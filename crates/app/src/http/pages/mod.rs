@@ -8,6 +8,7 @@ mod apply;
 mod auth;
 mod case_page;
 mod catalog;
+pub(crate) mod common;
 mod home;
 mod hotline;
 mod inbox;

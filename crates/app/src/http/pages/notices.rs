@@ -9,7 +9,7 @@ use axum::response::Response;
 use domain::case::{Action, NoticeKind, level_of, mask_identifier};
 
 use super::case_page::load_case;
-use super::case_page::rows::{ClockView, service_error_page};
+use super::common::rows::{ClockView, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

@@ -8,7 +8,7 @@ use domain::case::SlaStatus;
 use domain::unit::{Role, UnitKind};
 use store::{CaseFilter, SlaCounts};
 
-use super::case_page::rows::{CaseRow, service_error_page};
+use super::common::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

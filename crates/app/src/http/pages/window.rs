@@ -15,8 +15,8 @@ use domain::unit::Role;
 use serde::Deserialize;
 use store::CaseFilter;
 
-use super::case_page::rows::{ClockView, service_error_page};
 use super::case_page::{load_case, notices};
+use super::common::rows::{ClockView, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

@@ -4,7 +4,7 @@
 
 use domain::case::{Action, ActionKind, CaseResult, DeliveryMethod, SuspensionKind};
 
-use super::form::FormData;
+use crate::http::pages::common::form::FormData;
 
 /// The action a posted case-page form asks for, or what is wrong with the form.
 pub fn action_from_form(kind: ActionKind, f: &FormData) -> Result<Action, String> {

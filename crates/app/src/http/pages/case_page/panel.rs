@@ -11,7 +11,7 @@ use domain::case::{
 use domain::time::local_minute;
 use domain::unit::Role;
 
-use super::rows::{ClockView, Names};
+use crate::http::pages::common::rows::{ClockView, Names};
 use crate::service::CaseView;
 
 /// A success or error message above the panel.

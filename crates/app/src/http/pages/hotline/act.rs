@@ -13,7 +13,7 @@ use domain::hotline::TicketAction;
 use super::ticket::build;
 use super::{HOTLINE_ROLES, ticket_error_page, ticket_refusal};
 use crate::http::AppState;
-use crate::http::pages::case_page::form::FormData;
+use crate::http::pages::common::form::FormData;
 use crate::http::pages::render;
 use crate::http::session::PageUser;
 

@@ -18,7 +18,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use domain::unit::Role;
 
-use super::case_page::rows::{refusal, refusal_page};
+use super::common::rows::{refusal, refusal_page};
 use crate::http::api::Route;
 use crate::service::ServiceError;
 

@@ -12,7 +12,7 @@ use domain::unit::Role;
 
 use super::ticket_refusal;
 use crate::http::AppState;
-use crate::http::pages::case_page::form::FormData;
+use crate::http::pages::common::form::FormData;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::hotline::TicketInput;

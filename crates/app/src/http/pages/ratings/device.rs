@@ -15,8 +15,8 @@ use store::RatedThing;
 
 use super::failure;
 use crate::http::AppState;
-use crate::http::pages::case_page::form::FormData;
-use crate::http::pages::case_page::rows::describe;
+use crate::http::pages::common::form::FormData;
+use crate::http::pages::common::rows::describe;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::{RateInput, ServiceError, shanghai_today};

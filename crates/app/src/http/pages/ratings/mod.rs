@@ -15,7 +15,7 @@ use axum::http::Method;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-use super::case_page::rows::refusal_page;
+use super::common::rows::refusal_page;
 use crate::http::api::Route;
 use crate::service::ServiceError;
 

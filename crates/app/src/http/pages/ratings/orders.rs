@@ -14,8 +14,8 @@ use domain::unit::Role;
 
 use super::failure;
 use crate::http::AppState;
-use crate::http::pages::case_page::form::FormData;
-use crate::http::pages::case_page::rows::Names;
+use crate::http::pages::common::form::FormData;
+use crate::http::pages::common::rows::Names;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::{OrderView, ServiceError};
@@ -279,7 +279,7 @@ pub async fn act(
         Ok(_) => Redirect::to(&format!("/rectifications/{id}?done=1")).into_response(),
         Err(e @ ServiceError::Store(store::StoreError::NotFound(_))) => failure(&e, MISSING),
         Err(e) => {
-            let r = crate::http::pages::case_page::rows::describe(&e);
+            let r = crate::http::pages::common::rows::describe(&e);
             let message = if r.code == "conflict" {
                 "整改单已被他人修改，请查看最新情况后重试。".to_owned()
             } else {

@@ -15,7 +15,7 @@ use store::{CaseRecord, RatedThing, RatingRecord};
 
 use super::failure;
 use crate::http::AppState;
-use crate::http::pages::case_page::form::FormData;
+use crate::http::pages::common::form::FormData;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::{Visitor, visitor_csrf, with_cookie};
 use crate::service::{RateInput, ServiceError};

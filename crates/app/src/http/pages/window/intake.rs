@@ -15,8 +15,8 @@ use serde::Deserialize;
 use store::{CaseFilter, MatterVersion};
 
 use super::super::case_page::Flash;
-use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{Refused, describe, service_error_page};
+use super::super::common::form::FormData;
+use super::super::common::rows::{Refused, describe, service_error_page};
 use super::super::{Chrome, error_page, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;

@@ -15,8 +15,8 @@ use domain::case::{
 };
 use domain::catalog::{Level, Matter, MatterCode};
 
-use super::super::case_page::form::FormData;
-use super::super::case_page::rows::describe;
+use super::super::common::form::FormData;
+use super::super::common::rows::describe;
 use super::super::{error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;

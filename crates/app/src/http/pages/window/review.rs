@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::{ActionKind, CaseState, mask_identifier, offered};
 use store::CaseFilter;
 
-use super::super::case_page::form::FormData;
-use super::super::case_page::rows::{CaseRow, Refused, describe, service_error_page};
 use super::super::case_page::{Flash, load_case};
+use super::super::common::form::FormData;
+use super::super::common::rows::{CaseRow, Refused, describe, service_error_page};
 use super::super::{Chrome, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;
