@@ -3,9 +3,7 @@
 
 pub mod cli;
 pub mod config;
-pub mod demo_data;
-pub mod demo_hotline;
-pub mod demo_ratings;
+pub mod demo;
 pub mod excel;
 pub mod http;
 pub mod service;

@@ -51,7 +51,7 @@ async fn set_demo_passwords(store: &dyn store::Store) -> anyhow::Result<usize> {
 pub async fn run(config: &Config, args: DemoArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(config).await?;
     let today = crate::service::shanghai_today(chrono::Utc::now());
-    let made = crate::demo_data::generate(store.clone(), today, 4).await?;
+    let made = crate::demo::generate(store.clone(), today, 4).await?;
     if made.cases > 0 {
         println!(
             "已生成 {} 件演示办件（覆盖各办理状态与正常/预警/超期）",

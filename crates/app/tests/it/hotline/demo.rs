@@ -9,7 +9,7 @@ use super::support::d;
 async fn the_demo_has_tickets_in_every_state() {
     for db in store::testing::all().await {
         let b = db.store.backend();
-        app::demo_data::generate(db.store.clone(), d(3, 20), 1)
+        app::demo::generate(db.store.clone(), d(3, 20), 1)
             .await
             .expect("demo data");
         let tickets = db
@@ -38,7 +38,7 @@ async fn the_demo_has_tickets_in_every_state() {
         states.sort();
         // Again on a fresh database: the same tickets in the same states.
         let again = store::testing::sqlite().await;
-        app::demo_data::generate(again.store.clone(), d(3, 20), 1)
+        app::demo::generate(again.store.clone(), d(3, 20), 1)
             .await
             .unwrap();
         let mut twice: Vec<_> = again

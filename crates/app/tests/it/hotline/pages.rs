@@ -375,7 +375,7 @@ async fn typed_text_is_escaped_on_every_hotline_page() {
 async fn every_demo_ticket_page_renders_for_the_hotline_and_its_unit() {
     for app in apps(d(3, 20)).await {
         let store = app.state.services.store.clone();
-        app::demo_data::generate(store.clone(), d(3, 20), 1)
+        app::demo::generate(store.clone(), d(3, 20), 1)
             .await
             .expect("demo data");
         let hotline = app.login("hotline").await;

@@ -145,7 +145,7 @@ async fn the_demo_has_ratings_and_orders_in_every_state() {
     use domain::evaluation::{Outcome, RectificationState as S};
     for db in store::testing::all().await {
         let b = db.store.backend();
-        app::demo_data::generate(db.store.clone(), d(9, 28), 4)
+        app::demo::generate(db.store.clone(), d(9, 28), 4)
             .await
             .expect("demo data");
         let ratings = db.store.ratings(d(1, 1), d(12, 31)).await.expect("ratings");

@@ -118,8 +118,8 @@ pub async fn generate(
             report.cases += 1;
         }
     }
-    crate::demo_ratings::generate(&g.svc, &g.clock, today, SEED).await?;
-    crate::demo_hotline::generate(&g.svc, &g.clock, today).await?;
+    super::ratings::generate(&g.svc, &g.clock, today, SEED).await?;
+    super::hotline::generate(&g.svc, &g.clock, today).await?;
     Ok(report)
 }
 
