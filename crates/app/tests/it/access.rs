@@ -22,21 +22,19 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::web::TestApp;
 use crate::web::form_body as form;
 use app::http::auth::{hash_token, new_token};
 use app::http::session::SessionSettings;
-use app::http::{AppState, router};
 use app::service::{
-    ApplicantInput, By, Clock, CreateCase, FixedClock, Services, hash_password, hash_session_id,
+    ApplicantInput, By, Clock, CreateCase, Services, hash_password, hash_session_id,
 };
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{Duration, NaiveDate, Utc};
-use domain::case::{Action, Channel, WarningRule};
+use domain::case::{Action, Channel};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
-use store::Store;
 use store::testing::{self, TestDb};
 use tower::ServiceExt;
 
@@ -60,14 +58,17 @@ const USERS: &[&str] = &[
 ];
 
 struct App {
-    router: Router,
+    app: TestApp,
     services: Arc<Services>,
-    clock: Arc<FixedClock>,
-    store: Arc<dyn Store>,
-    backend: &'static str,
     tokens: HashMap<&'static str, String>,
     cases: [i64; 3],
-    _db: TestDb,
+}
+
+impl std::ops::Deref for App {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 struct Reply {
@@ -148,40 +149,32 @@ fn applicant(n: u32) -> ApplicantInput {
 
 impl App {
     async fn new(db: TestDb, settings: SessionSettings) -> App {
-        let store = db.store.clone();
-        let clock = Arc::new(FixedClock::new(Utc::now()));
-        clock.set_day(NaiveDate::from_ymd_opt(2026, 3, 2).unwrap());
-        let services = Services::new(store.clone(), clock.clone(), WarningRule::default())
+        let app = TestApp::new(db, NaiveDate::from_ymd_opt(2026, 3, 2).unwrap())
             .await
-            .unwrap();
+            .with_state(|s| s.sessions = Arc::new(settings));
         // One hash for everyone keeps the fixture fast; each login still verifies it.
         let hash = hash_password(PASSWORD).unwrap();
         let mut tokens = HashMap::new();
         for user in USERS {
             let actor = store::Actor::system();
-            store
+            app.store
                 .set_password(user, Some(&hash), &actor, Utc::now())
                 .await
                 .unwrap();
             let token = new_token().unwrap();
-            store
+            app.store
                 .put_api_token(user, &hash_token(&token), Utc::now())
                 .await
                 .unwrap();
             tokens.insert(*user, token);
         }
+        let services = app.state.services.clone();
         let cases = Self::cases(&services).await;
-        let mut state = AppState::new(services);
-        state.sessions = Arc::new(settings);
         App {
-            services: state.services.clone(),
-            router: router(state),
-            clock,
-            backend: store.backend(),
-            store,
+            app,
+            services,
             tokens,
             cases,
-            _db: db,
         }
     }
 

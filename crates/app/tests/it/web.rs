@@ -1,14 +1,109 @@
-//! What the page and API tests share: a page as the router answers it and
-//! the checks made on it, form and multipart bodies, and the days of 2026
-//! their fixed clocks are set to.
+//! What the page and API tests share: the app built in-process on a test
+//! database ([`TestApp`]), a page as the router answers it and the checks
+//! made on it, form and multipart bodies, and the days of 2026 their fixed
+//! clocks are set to.
 #![expect(clippy::expect_used, reason = "test helpers fail loudly")]
 
+use std::sync::Arc;
+
+use app::http::{AppState, router};
+use app::service::{FixedClock, Services};
 use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
+use domain::case::WarningRule;
+use domain::unit::{Role, UnitCode, User};
 use http_body_util::BodyExt;
+use store::Store;
+use store::testing::{self, TestDb};
 use tower::ServiceExt;
+
+/// The app in-process on one fresh test database: its state, its router
+/// and the fixed clock every suite sets. Each suite's app wraps one and adds
+/// its own way of signing in.
+pub struct TestApp {
+    /// The routes, as `onewindow serve` serves them.
+    pub router: Router,
+    /// The state behind them.
+    pub state: AppState,
+    /// The clock the services read.
+    pub clock: Arc<FixedClock>,
+    /// The database.
+    pub store: Arc<dyn Store>,
+    /// `sqlite` or `postgres`.
+    pub backend: &'static str,
+    _db: TestDb,
+}
+
+impl TestApp {
+    /// The app over `db` with the clock on `start`.
+    pub async fn new(db: TestDb, start: NaiveDate) -> TestApp {
+        Self::build(db, start, |_| {}).await
+    }
+
+    /// The app over `db` with the clock on `start`, its services changed
+    /// first by `configure` (the data directory, …).
+    pub async fn build(
+        db: TestDb,
+        start: NaiveDate,
+        configure: impl FnOnce(&mut Services),
+    ) -> TestApp {
+        let store = db.store.clone();
+        let clock = Arc::new(FixedClock::new(Utc::now()));
+        clock.set_day(start);
+        let mut services = Services::new(store.clone(), clock.clone(), WarningRule::default())
+            .await
+            .expect("services");
+        configure(&mut services);
+        let state = AppState::new(services);
+        TestApp {
+            router: router(state.clone()),
+            backend: store.backend(),
+            state,
+            clock,
+            store,
+            _db: db,
+        }
+    }
+
+    /// The app on every configured backend (SQLite always, PostgreSQL when
+    /// `ONEWINDOW_TEST_DATABASE_URL` is set), the clock on `start`.
+    pub async fn all(start: NaiveDate) -> Vec<TestApp> {
+        let mut apps = Vec::new();
+        for db in testing::all().await {
+            apps.push(TestApp::new(db, start).await);
+        }
+        apps
+    }
+
+    /// The same app with its state changed (configuration, session
+    /// settings, the data directory), routed anew.
+    pub fn with_state(mut self, change: impl FnOnce(&mut AppState)) -> TestApp {
+        change(&mut self.state);
+        self.router = router(self.state.clone());
+        self
+    }
+
+    /// Adds a staff account the demo users lack.
+    pub async fn add_user(&self, username: &str, display_name: &str, unit: &str, role: Role) {
+        let user = User {
+            username: username.into(),
+            display_name: display_name.into(),
+            unit: UnitCode::parse(unit).expect("unit code"),
+            role,
+        };
+        self.store
+            .put_user(&user, &store::Actor::system(), Utc::now())
+            .await
+            .expect("user stored");
+    }
+
+    /// Sends a request as built.
+    pub async fn send(&self, req: Request<Body>) -> Page {
+        Page::send(&self.router, req).await
+    }
+}
 
 /// A day of 2026.
 pub fn d(month: u32, day: u32) -> NaiveDate {

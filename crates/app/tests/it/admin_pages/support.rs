@@ -3,29 +3,24 @@
 //! (CSRF double submit), and form posts (urlencoded or multipart) carrying
 //! the session's token.
 
-use std::sync::Arc;
-
+use crate::web::TestApp;
 pub use crate::web::{Page, d, encode, form_body, multipart};
-use app::http::{AppState, router};
-use app::service::{FixedClock, Services, hash_session_id};
-use axum::Router;
+use app::service::hash_session_id;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use chrono::Utc;
-use domain::case::WarningRule;
-use store::testing::{self, TestDb};
-use store::{Actor, Store};
+use store::Actor;
 
 /// The password the tests give the demo users they sign in as.
 pub const PASSWORD: &str = "admin-pages-2026";
 
-/// The app on one backend.
-pub struct AdminApp {
-    pub router: Router,
-    pub state: AppState,
-    pub store: Arc<dyn Store>,
-    pub backend: &'static str,
-    _db: TestDb,
+/// The app on one backend (the shared [`TestApp`], signed in through the login page).
+pub struct AdminApp(TestApp);
+
+impl std::ops::Deref for AdminApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
 }
 
 /// A signed-in browser: its session cookie and the session's CSRF token.
@@ -37,31 +32,14 @@ pub struct Session {
 
 /// The app on every configured backend, the clock on 2026-09-14.
 pub async fn apps() -> Vec<AdminApp> {
-    let mut apps = Vec::new();
-    for db in testing::all().await {
-        let clock = Arc::new(FixedClock::new(Utc::now()));
-        clock.set_day(d(9, 14));
-        let services = Services::new(db.store.clone(), clock, WarningRule::default())
-            .await
-            .expect("services");
-        let state = AppState::new(services);
-        apps.push(AdminApp {
-            router: router(state.clone()),
-            store: db.store.clone(),
-            backend: db.store.backend(),
-            state,
-            _db: db,
-        });
-    }
-    apps
+    TestApp::all(d(9, 14))
+        .await
+        .into_iter()
+        .map(AdminApp)
+        .collect()
 }
 
 impl AdminApp {
-    /// Sends a request as built.
-    pub async fn send(&self, req: Request<Body>) -> Page {
-        Page::send(&self.router, req).await
-    }
-
     /// Posts the login form as a browser would; the answer as given.
     pub async fn try_login(&self, username: &str, password: &str) -> Page {
         let login = self

@@ -2,19 +2,14 @@
 //! the demo users, and requests through `router(state).oneshot(…)`.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
-use crate::web::Page;
 pub use crate::web::d;
+use crate::web::{Page, TestApp};
 use app::http::auth::{hash_token, new_token};
-use app::http::{AppState, router};
-use app::service::{FixedClock, Services};
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
-use domain::case::WarningRule;
-use domain::unit::{Role, UnitCode, User};
+use domain::unit::Role;
 use serde_json::Value;
 use store::testing::{self, TestDb};
 
@@ -36,12 +31,15 @@ const USERS: &[&str] = &[
 
 /// A running app on one backend.
 pub struct App {
-    pub router: Router,
-    pub clock: Arc<FixedClock>,
-    pub state: AppState,
-    pub backend: &'static str,
+    app: TestApp,
     tokens: HashMap<&'static str, String>,
-    _db: TestDb,
+}
+
+impl std::ops::Deref for App {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 /// A response: status, headers, and the body as JSON (Null when not JSON).
@@ -102,50 +100,21 @@ pub async fn apps(start: NaiveDate) -> Vec<App> {
 
 impl App {
     async fn new(db: TestDb, start: NaiveDate) -> App {
-        let store = db.store.clone();
-        let wjj = User {
-            username: "approver.wjj".into(),
-            display_name: "林静".into(),
-            unit: UnitCode::parse("wjj").expect("unit code"),
-            role: Role::Approver,
-        };
-        store
-            .put_user(&wjj, &store::Actor::system(), Utc::now())
-            .await
-            .expect("user stored");
-        let head = User {
-            username: "head.zgb".into(),
-            display_name: "孙志刚".into(),
-            unit: UnitCode::parse("zgb").expect("unit code"),
-            role: Role::DepartmentHead,
-        };
-        store
-            .put_user(&head, &store::Actor::system(), Utc::now())
-            .await
-            .expect("user stored");
-        let clock = Arc::new(FixedClock::new(Utc::now()));
-        clock.set_day(start);
-        let services = Services::new(store.clone(), clock.clone(), WarningRule::default())
-            .await
-            .expect("services");
-        let state = AppState::new(services);
+        let app = TestApp::new(db, start).await;
+        app.add_user("approver.wjj", "林静", "wjj", Role::Approver)
+            .await;
+        app.add_user("head.zgb", "孙志刚", "zgb", Role::DepartmentHead)
+            .await;
         let mut tokens = HashMap::new();
         for user in USERS {
             let token = new_token().expect("random token");
-            store
+            app.store
                 .put_api_token(user, &hash_token(&token), Utc::now())
                 .await
                 .expect("token stored");
             tokens.insert(*user, token);
         }
-        App {
-            router: router(state.clone()),
-            clock,
-            state,
-            backend: store.backend(),
-            tokens,
-            _db: db,
-        }
+        App { app, tokens }
     }
 
     /// Moves the clock to a day of 2026.

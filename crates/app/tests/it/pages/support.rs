@@ -4,16 +4,13 @@
 //! (the role matrix, the browser story's fixtures) can include this file with
 //! `#[path = "pages/support.rs"] mod support;` and reuse [`paths`].
 
-use std::sync::Arc;
-
+use crate::web::TestApp;
 pub use crate::web::{Page, d, encode, multipart};
-use app::http::{AppState, router};
-use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services, hash_session_id};
-use axum::Router;
+use app::service::{ApplicantInput, CaseView, CreateCase, hash_session_id};
 use axum::body::Body;
 use axum::http::{Request, header};
 use chrono::{NaiveDate, TimeDelta, Utc};
-use domain::case::{Action, Channel, WarningRule};
+use domain::case::{Action, Channel};
 use store::testing::{self, TestDb};
 use store::{Actor, NewSession};
 
@@ -71,13 +68,16 @@ pub fn person(name: &str) -> ApplicantInput {
 
 /// The app on one backend.
 pub struct PageApp {
-    pub router: Router,
-    pub state: AppState,
-    pub clock: Arc<FixedClock>,
-    pub backend: &'static str,
-    /// Where uploads go (the Services' data directory).
+    app: TestApp,
+    /// Where uploaded files are kept.
     pub data_dir: tempfile::TempDir,
-    _db: TestDb,
+}
+
+impl std::ops::Deref for PageApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
+    }
 }
 
 /// A signed-in browser: its session cookie and the session's CSRF token.
@@ -99,27 +99,10 @@ pub async fn page_apps(start: NaiveDate) -> Vec<PageApp> {
 
 impl PageApp {
     async fn new(db: TestDb, start: NaiveDate) -> PageApp {
-        let clock = Arc::new(FixedClock::new(Utc::now()));
-        clock.set_day(start);
-        let mut services = Services::new(db.store.clone(), clock.clone(), WarningRule::default())
-            .await
-            .expect("services");
         let data_dir = tempfile::tempdir().expect("temporary data directory");
-        services.data_dir = data_dir.path().to_owned();
-        let state = AppState::new(services);
-        PageApp {
-            router: router(state.clone()),
-            backend: db.store.backend(),
-            state,
-            clock,
-            data_dir,
-            _db: db,
-        }
-    }
-
-    /// Sends a request as built.
-    pub async fn send(&self, req: Request<Body>) -> Page {
-        Page::send(&self.router, req).await
+        let dir = data_dir.path().to_owned();
+        let app = TestApp::build(db, start, |s| s.data_dir = dir).await;
+        PageApp { app, data_dir }
     }
 
     /// GET a page with no one signed in.

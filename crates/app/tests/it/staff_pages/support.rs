@@ -2,30 +2,27 @@
 //! fixed clock, demo users signed in through the real login (`POST /login`
 //! with the CSRF double submit), and form posts carrying the session's token.
 
-use std::sync::Arc;
-
+use crate::web::TestApp;
 pub use crate::web::{Page, d, form_body};
-use app::http::{AppState, router};
-use app::service::{ApplicantInput, CaseView, CreateCase, FixedClock, Services};
-use axum::Router;
+use app::service::{ApplicantInput, CaseView, CreateCase};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use chrono::{NaiveDate, Utc};
-use domain::case::{Action, Channel, WarningRule};
-use domain::unit::{Role, UnitCode, User};
+use domain::case::{Action, Channel};
+use domain::unit::Role;
 use store::Actor;
-use store::testing::{self, TestDb};
 
 /// The password every demo user gets in these tests.
 pub const PASSWORD: &str = "staff-pages-2026";
 
-/// The app on one backend.
-pub struct StaffApp {
-    pub router: Router,
-    pub state: AppState,
-    pub clock: Arc<FixedClock>,
-    pub backend: &'static str,
-    _db: TestDb,
+/// The app on one backend (the shared [`TestApp`], signed in through the login page).
+pub struct StaffApp(TestApp);
+
+impl std::ops::Deref for StaffApp {
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.0
+    }
 }
 
 /// A signed-in browser: its session cookie and the session's CSRF token.
@@ -51,11 +48,14 @@ pub fn text_of(html: &str) -> String {
     out
 }
 
-/// The app on every configured backend, the clock on `start`.
+/// The app on every configured backend, the clock on `start`; 卫健局 has
+/// an approver (the demo data has none; the parallel-step tests need one).
 pub async fn apps(start: NaiveDate) -> Vec<StaffApp> {
     let mut apps = Vec::new();
-    for db in testing::all().await {
-        apps.push(StaffApp::new(db, start).await);
+    for app in TestApp::all(start).await {
+        app.add_user("approver.wjj", "林静", "wjj", Role::Approver)
+            .await;
+        apps.push(StaffApp(app));
     }
     apps
 }
@@ -70,53 +70,18 @@ pub fn enterprise(name: &str) -> ApplicantInput {
 }
 
 impl StaffApp {
-    async fn new(db: TestDb, start: NaiveDate) -> StaffApp {
-        let store = db.store.clone();
-        // The demo data has no approver at 卫健局; the parallel-step tests need one.
-        let wjj = User {
-            username: "approver.wjj".into(),
-            display_name: "林静".into(),
-            unit: UnitCode::parse("wjj").expect("unit code"),
-            role: Role::Approver,
-        };
-        store
-            .put_user(&wjj, &store::Actor::system(), Utc::now())
-            .await
-            .expect("user stored");
-        let clock = Arc::new(FixedClock::new(Utc::now()));
-        clock.set_day(start);
-        let services = Services::new(store.clone(), clock.clone(), WarningRule::default())
-            .await
-            .expect("services");
-        let state = AppState::new(services);
-        StaffApp {
-            router: router(state.clone()),
-            backend: store.backend(),
-            state,
-            clock,
-            _db: db,
-        }
-    }
-
     /// The same app serving with `public_url` configured.
-    pub fn with_public_url(mut self, url: &str) -> StaffApp {
+    pub fn with_public_url(self, url: &str) -> StaffApp {
         let config = app::config::Config {
             public_url: Some(url.into()),
             ..app::config::Config::default()
         };
-        self.state = self.state.clone().with_config(&config);
-        self.router = router(self.state.clone());
-        self
+        StaffApp(self.0.with_state(|s| *s = s.clone().with_config(&config)))
     }
 
     /// Moves the clock to a day of 2026.
     pub fn on(&self, month: u32, day: u32) {
         self.clock.set_day(d(month, day));
-    }
-
-    /// Sends a request as built.
-    pub async fn send(&self, req: Request<Body>) -> Page {
-        Page::send(&self.router, req).await
     }
 
     /// Signs `username` in through the login page (setting their password first).
