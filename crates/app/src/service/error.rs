@@ -51,14 +51,6 @@ impl ServiceError {
             message: message.into(),
         }
     }
-
-    /// The stable code of a refusal (`None` for a store failure).
-    pub fn code(&self) -> Option<&'static str> {
-        match self {
-            ServiceError::Refused { code, .. } => Some(code),
-            ServiceError::Store(_) => None,
-        }
-    }
 }
 
 /// Each domain error converts by its own kind, code and message.

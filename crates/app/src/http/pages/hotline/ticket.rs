@@ -95,6 +95,8 @@ pub struct TicketPage {
     co_names: String,
     clock: (&'static str, &'static str),
     limits: String,
+    /// The most working days one extension may ask for (the county's `hotline` config).
+    max_extension_days: u32,
     sign_by: String,
     respond_by: String,
     close_by: String,
@@ -169,6 +171,7 @@ pub async fn build(
     let offered = Offered::of(&t, user.role, &user.unit);
     Ok(TicketPage {
         chrome: Chrome::for_user(user),
+        max_extension_days: s.ticket_limits.max_extension_days,
         id,
         version: v.record.version,
         unit_name: t
