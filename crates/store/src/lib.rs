@@ -85,25 +85,42 @@ pub struct ImportReport {
     pub unchanged: usize,
 }
 
-/// Everything onewindow keeps. One implementation per database.
-#[async_trait]
-pub trait Store: Send + Sync {
+/// Everything onewindow keeps: the union of the per-area traits, one
+/// implementation per database. A `dyn Store` answers every area's methods.
+pub trait Store:
+    OrgStore
+    + CatalogStore
+    + CaseStore
+    + AttachmentStore
+    + AccountStore
+    + AuditStore
+    + RatingStore
+    + TicketStore
+{
     /// Which backend this is: `sqlite` or `postgres`.
     fn backend(&self) -> &'static str;
+}
 
+/// The organisation and its calendar: units, users, loaded calendar years, the shipped defaults.
+#[async_trait]
+pub trait OrgStore: Send + Sync {
     /// All units, ordered by code.
     async fn units(&self) -> Result<Vec<Unit>>;
+
     /// Adds or renames a unit; its parent must exist and be of a fitting
     /// kind. Audited (before and after) as `actor`.
     async fn put_unit(&self, unit: &Unit, actor: &Actor, now: DateTime<Utc>) -> Result<()>;
+
     /// All users, ordered by username.
     async fn users(&self) -> Result<Vec<User>>;
+
     /// Adds or changes a user (name, unit, role); the unit must exist.
     /// Audited (before and after) as `actor`.
     async fn put_user(&self, user: &User, actor: &Actor, now: DateTime<Utc>) -> Result<()>;
 
     /// Calendar years an admin has loaded (they override the shipped ones).
     async fn calendar_years(&self) -> Result<Vec<YearArrangement>>;
+
     /// Stores a year's arrangement, replacing a loaded one of the same year.
     async fn put_calendar_year(
         &self,
@@ -112,18 +129,31 @@ pub trait Store: Send + Sync {
         now: DateTime<Utc>,
     ) -> Result<()>;
 
+    /// Loads the default units, users and catalog, once per database.
+    /// Returns `false` when they were already loaded.
+    async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool>;
+}
+
+/// The service catalog: the certificate list and every published matter version.
+#[async_trait]
+pub trait CatalogStore: Send + Sync {
     /// The certificate list, ordered by code.
     async fn certificates(&self) -> Result<Vec<Certificate>>;
+
     /// The newest version of every matter, ordered by code.
     async fn matters(&self) -> Result<Vec<MatterVersion>>;
+
     /// The code and newest version number of every published matter, ordered
     /// by code, without reading the matters: since published versions never
     /// change, this list tells whether the catalog changed.
     async fn matter_heads(&self) -> Result<Vec<(String, u32)>>;
+
     /// One matter: its newest version, or the given one.
     async fn matter(&self, code: &MatterCode, version: Option<u32>) -> Result<MatterVersion>;
+
     /// Every version of a matter, oldest first.
     async fn matter_versions(&self, code: &MatterCode) -> Result<Vec<MatterVersion>>;
+
     /// Publishes a matter: a new version when it differs from the newest,
     /// nothing when it is the same. Refused, with every problem listed, when
     /// it breaks a rule or asks for a certificate not on the list.
@@ -133,6 +163,7 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<MatterVersion>;
+
     /// Adds or changes certificate-list entries and publishes matters, all in
     /// one transaction: either everything is valid and written, or nothing is.
     async fn import_catalog(
@@ -141,76 +172,6 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<ImportReport>;
-
-    /// Loads the default units, users and catalog, once per database.
-    /// Returns `false` when they were already loaded.
-    async fn seed_defaults(&self, now: DateTime<Utc>) -> Result<bool>;
-
-    /// Stores a new case with its first timeline entry and audit record. With
-    /// an idempotency key already used by the same user, stores nothing and
-    /// returns the case that key made (`false` = replayed).
-    async fn create_case(&self, new: &NewCase) -> Result<(CaseRecord, bool)>;
-    /// Stores a change to a case, its timeline entry, its audit record and
-    /// the broken-commitment records its effects call for, in one
-    /// transaction. `Conflict` when the case changed since `expected_version`.
-    async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
-    /// One case by id.
-    async fn case(&self, id: i64) -> Result<CaseRecord>;
-    /// One case by id, to compute a change from: may be a copy the process
-    /// kept from its own last write of the case, which can be older than the
-    /// database (another process changed it); the version check of
-    /// `update_case` then refuses the change as a conflict and drops the copy.
-    /// Pages and lists read `case`.
-    async fn case_for_change(&self, id: i64) -> Result<CaseRecord> {
-        self.case(id).await
-    }
-    /// One case by its receipt number.
-    async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
-    /// A case's timeline, oldest first.
-    async fn case_events(&self, id: i64) -> Result<Vec<CaseEvent>>;
-    /// Cases matching a filter, by deadline (soonest first, undated last), then id.
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>>;
-    /// A unit's inbox: cases it holds a step of (or must issue), by deadline.
-    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<CaseRecord>>;
-    /// Running cases by SLA status as of `today`, for one unit or all.
-    async fn sla_counts(&self, today: NaiveDate, unit: Option<&str>) -> Result<SlaCounts>;
-    /// Accepted-with-deficiency cases still owing materials whose date has passed.
-    async fn overdue_supplements(&self, today: NaiveDate) -> Result<Vec<i64>>;
-    /// Broken 容缺 commitments, newest first.
-    async fn broken_commitments(&self) -> Result<Vec<BrokenCommitment>>;
-    /// Records a window visit (每事必接).
-    async fn record_visit(&self, visit: &Visit) -> Result<i64>;
-    /// Window visits of a hall unit, newest first.
-    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<Visit>>;
-
-    /// Stores an API token's hash for a user.
-    async fn put_api_token(
-        &self,
-        username: &str,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-    /// The enabled user an API token's hash belongs to, with the kind of
-    /// their unit (which their access depends on): one read per request.
-    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)>;
-
-    /// The audit log from `after_seq` on, at most `limit` records.
-    async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;
-    /// The stored head of the audit chain (newest seq and hash).
-    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
-
-    /// Walks the whole audit chain and names the first record not as written.
-    async fn verify_audit(&self) -> Result<audit::AuditReport> {
-        let mut verifier = audit::Verifier::new(self.audit_head().await?);
-        let mut after = 0;
-        loop {
-            let page = self.audit_records(after, 10_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            page.iter().for_each(|r| verifier.feed(r));
-        }
-        Ok(verifier.finish())
-    }
 
     /// The whole current catalog: the certificate list and newest matters.
     async fn catalog(&self) -> Result<Catalog> {
@@ -224,67 +185,60 @@ pub trait Store: Send + Sync {
                 .collect(),
         })
     }
+}
 
-    /// Records files already written under the data directory for a case,
-    /// all in one transaction with one audit record. Returns them as stored.
-    async fn add_attachments(
-        &self,
-        case_id: i64,
-        files: &[NewAttachment],
-        actor: &Actor,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<Attachment>>;
-    /// A case's attachments, oldest first.
-    async fn attachments(&self, case_id: i64) -> Result<Vec<Attachment>>;
+/// Cases (办件): their rows, timelines, inboxes, clocks and window visits.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a new case with its first timeline entry and audit record. With
+    /// an idempotency key already used by the same user, stores nothing and
+    /// returns the case that key made (`false` = replayed).
+    async fn create_case(&self, new: &NewCase) -> Result<(CaseRecord, bool)>;
 
-    // Signing in and scoping (accounts, sessions, login attempts).
+    /// Stores a change to a case, its timeline entry, its audit record and
+    /// the broken-commitment records its effects call for, in one
+    /// transaction. `Conflict` when the case changed since `expected_version`.
+    async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
 
-    /// One account with its password hash; `NotFound` when there is none.
-    async fn account(&self, username: &str) -> Result<Account>;
-    /// Creates an account (an applicant registering, staff an admin adds),
-    /// with an audit record that never holds the hash. `Conflict` when the
-    /// username is taken, `NotFound` when the unit does not exist.
-    async fn create_account(
-        &self,
-        account: &NewAccount,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-    /// Sets (or, with `None`, removes) a user's password hash and ends the
-    /// user's sessions. `NotFound` when there is no such user.
-    async fn set_password(
-        &self,
-        username: &str,
-        password_hash: Option<&str>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-    /// Disables (or enables again) an account; disabling ends its sessions.
-    async fn set_disabled(
-        &self,
-        username: &str,
-        disabled: bool,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-    /// Stores a new session, and drops every session already expired.
-    async fn create_session(&self, session: &NewSession) -> Result<()>;
-    /// The live session with this id hash as of `now`: `NotFound` when it
-    /// does not exist, has passed its idle or absolute end, or its user is disabled.
-    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
-    /// Moves a session's idle end to `idle_until` (never past its absolute end).
-    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()>;
-    /// Ends a session (logout); ending one that is gone is not an error.
-    async fn delete_session(&self, id_hash: &str) -> Result<()>;
-    /// Records a sign-in attempt.
-    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
-    /// Failed sign-in attempts since `since`, for a username and for an address.
-    async fn login_failures(
-        &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<LoginFailures>;
+    /// One case by id.
+    async fn case(&self, id: i64) -> Result<CaseRecord>;
+
+    /// One case by id, to compute a change from: may be a copy the process
+    /// kept from its own last write of the case, which can be older than the
+    /// database (another process changed it); the version check of
+    /// `update_case` then refuses the change as a conflict and drops the copy.
+    /// Pages and lists read `case`.
+    async fn case_for_change(&self, id: i64) -> Result<CaseRecord> {
+        self.case(id).await
+    }
+
+    /// One case by its receipt number.
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
+
+    /// A case's timeline, oldest first.
+    async fn case_events(&self, id: i64) -> Result<Vec<CaseEvent>>;
+
+    /// Cases matching a filter, by deadline (soonest first, undated last), then id.
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>>;
+
+    /// A unit's inbox: cases it holds a step of (or must issue), by deadline.
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<CaseRecord>>;
+
+    /// Running cases by SLA status as of `today`, for one unit or all.
+    async fn sla_counts(&self, today: NaiveDate, unit: Option<&str>) -> Result<SlaCounts>;
+
+    /// Accepted-with-deficiency cases still owing materials whose date has passed.
+    async fn overdue_supplements(&self, today: NaiveDate) -> Result<Vec<i64>>;
+
+    /// Broken 容缺 commitments, newest first.
+    async fn broken_commitments(&self) -> Result<Vec<BrokenCommitment>>;
+
+    /// Records a window visit (每事必接).
+    async fn record_visit(&self, visit: &Visit) -> Result<i64>;
+
+    /// Window visits of a hall unit, newest first.
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<Visit>>;
+
     /// One case, when it lies within `scope`; `NotFound` otherwise, exactly
     /// as for a case that does not exist.
     async fn case_scoped(&self, id: i64, scope: &Scope) -> Result<CaseRecord>;
@@ -300,9 +254,123 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         at: DateTime<Utc>,
     ) -> Result<Vec<i64>>;
+}
 
-    // --- 好差评 (ratings and rectifications)
+/// The files uploaded for cases.
+#[async_trait]
+pub trait AttachmentStore: Send + Sync {
+    /// Records files already written under the data directory for a case,
+    /// all in one transaction with one audit record. Returns them as stored.
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<Attachment>>;
 
+    /// A case's attachments, oldest first.
+    async fn attachments(&self, case_id: i64) -> Result<Vec<Attachment>>;
+}
+
+/// Accounts, API tokens, sessions and sign-in attempts.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Stores an API token's hash for a user.
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The enabled user an API token's hash belongs to, with the kind of
+    /// their unit (which their access depends on): one read per request.
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)>;
+
+    /// One account with its password hash; `NotFound` when there is none.
+    async fn account(&self, username: &str) -> Result<Account>;
+
+    /// Creates an account (an applicant registering, staff an admin adds),
+    /// with an audit record that never holds the hash. `Conflict` when the
+    /// username is taken, `NotFound` when the unit does not exist.
+    async fn create_account(
+        &self,
+        account: &NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Sets (or, with `None`, removes) a user's password hash and ends the
+    /// user's sessions. `NotFound` when there is no such user.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Disables (or enables again) an account; disabling ends its sessions.
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Stores a new session, and drops every session already expired.
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+
+    /// The live session with this id hash as of `now`: `NotFound` when it
+    /// does not exist, has passed its idle or absolute end, or its user is disabled.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
+
+    /// Moves a session's idle end to `idle_until` (never past its absolute end).
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()>;
+
+    /// Ends a session (logout); ending one that is gone is not an error.
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+
+    /// Records a sign-in attempt.
+    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
+
+    /// Failed sign-in attempts since `since`, for a username and for an address.
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<LoginFailures>;
+}
+
+/// The hash-chained audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// The audit log from `after_seq` on, at most `limit` records.
+    async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;
+
+    /// The stored head of the audit chain (newest seq and hash).
+    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
+
+    /// Walks the whole audit chain and names the first record not as written.
+    async fn verify_audit(&self) -> Result<audit::AuditReport> {
+        let mut verifier = audit::Verifier::new(self.audit_head().await?);
+        let mut after = 0;
+        loop {
+            let page = self.audit_records(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            page.iter().for_each(|r| verifier.feed(r));
+        }
+        Ok(verifier.finish())
+    }
+}
+
+/// 好差评: ratings, rectification orders, rating tokens and concluded counts.
+#[async_trait]
+pub trait RatingStore: Send + Sync {
     /// Stores a rating with its audit record and, for a 差评, the
     /// rectification order it opens (with its own audit record), in one
     /// transaction. `Conflict` when the case or visit is already rated.
@@ -312,50 +380,69 @@ pub trait Store: Send + Sync {
         order: Option<&domain::evaluation::Rectification>,
         actor: &Actor,
     ) -> Result<RatingRecord>;
+
     /// One rating by id.
     async fn rating(&self, id: i64) -> Result<RatingRecord>;
+
     /// The rating of a case or a visit, if it has one.
     async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
+
     /// Ratings given from `from` to `to` (both included), oldest first.
     async fn ratings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RatingRecord>>;
+
     /// One rectification order; with `unit`, `NotFound` unless it is that
     /// unit's (exactly as for an order that does not exist).
     async fn rectification(&self, id: i64, unit: Option<&str>) -> Result<RectificationRecord>;
+
     /// Rectification orders matching a filter, soonest deadline first.
     async fn rectifications(
         &self,
         filter: &RectificationFilter,
     ) -> Result<Vec<RectificationRecord>>;
+
     /// Stores a change to an order with its audit record. `Conflict` when
     /// the order changed since `expected_version`.
     async fn update_rectification(
         &self,
         update: &RectificationUpdate,
     ) -> Result<RectificationRecord>;
+
     /// The rating token of a case, storing `fresh` when it has none yet.
     async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String>;
+
     /// The case a rating token belongs to; `NotFound` for an unknown token.
     async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
+
     /// One window visit by id.
     async fn visit(&self, id: i64) -> Result<Visit>;
+
     /// A hall's window visits not yet rated, newest first, with their ids.
     async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>>;
+
     /// Cases concluded from `from` to `to`, counted per department, hall and matter.
     async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
     -> Result<Vec<ConcludedCount>>;
-    // --- 12345 hotline (tickets)
+}
 
+/// 12345 hotline tickets and Open311 keys.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
     /// Stores a new ticket (受理) with its first timeline entry and audit record.
     async fn create_ticket(&self, new: &NewTicket) -> Result<TicketRecord>;
+
     /// Stores a change to a ticket with its timeline entry and audit record,
     /// in one transaction. `Conflict` when it changed since `expected_version`.
     async fn update_ticket(&self, update: &TicketUpdate) -> Result<TicketRecord>;
+
     /// One ticket by id.
     async fn ticket(&self, id: i64) -> Result<TicketRecord>;
+
     /// A ticket's timeline, oldest first.
     async fn ticket_events(&self, id: i64) -> Result<Vec<TicketEventRecord>>;
+
     /// Tickets matching a filter, newest first.
     async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRecord>>;
+
     /// Stores the hash of a new Open311 API key under a name, with an audit
     /// record. `Conflict` when the name is taken.
     async fn put_open311_key(
@@ -365,6 +452,7 @@ pub trait Store: Send + Sync {
         actor: &Actor,
         now: DateTime<Utc>,
     ) -> Result<()>;
+
     /// The name of the enabled Open311 key with this hash; `NotFound` otherwise.
     async fn open311_key(&self, key_hash: &str) -> Result<String>;
 }

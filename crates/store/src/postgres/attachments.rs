@@ -1,5 +1,7 @@
 //! Attachments on PostgreSQL: the records of files uploaded for a case.
 
+use super::*;
+
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::Row;
@@ -86,4 +88,25 @@ pub(super) async fn list(c: &impl GenericClient, case_id: i64) -> Result<Vec<Att
     .iter()
     .map(row)
     .collect()
+}
+
+#[async_trait]
+impl crate::AttachmentStore for super::PostgresStore {
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[crate::NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Attachment>> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = attachments::add(&tx, case_id, files, actor, at).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
+        attachments::list(&self.pool.get().await?, case_id).await
+    }
 }

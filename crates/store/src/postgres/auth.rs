@@ -1,5 +1,7 @@
 //! Accounts, sessions and login attempts on PostgreSQL.
 
+use super::*;
+
 use super::cases::{append_audit, entry};
 use super::{backend, bad_enum};
 use crate::{
@@ -248,4 +250,122 @@ pub(super) async fn failures(
         by_username: r.try_get(0)?,
         by_ip: r.try_get(1)?,
     })
+}
+
+#[async_trait]
+impl crate::AccountStore for super::PostgresStore {
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let client = self.pool.get().await?;
+        client
+            .execute(
+                "INSERT INTO api_tokens (token_hash, username, created_at) VALUES ($1, $2, $3)",
+                &[&token_hash, &username, &now],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)> {
+        let client = self.pool.get().await?;
+        let st = client
+            .prepare_cached(
+                "SELECT u.username, u.display_name, u.unit, u.role, n.kind FROM api_tokens t
+                 JOIN users u ON u.username = t.username JOIN units n ON n.code = u.unit
+                 WHERE t.token_hash = $1 AND NOT u.disabled",
+            )
+            .await?;
+        let row = client
+            .query_opt(&st, &[&token_hash])
+            .await?
+            .ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
+        let role: &str = row.get(3);
+        let kind: &str = row.get(4);
+        let user = User {
+            username: row.get(0),
+            display_name: row.get(1),
+            unit: UnitCode::parse(row.get(2)).map_err(backend)?,
+            role: Role::parse(role).ok_or_else(|| bad_enum("role", role))?,
+        };
+        let kind = UnitKind::parse(kind).ok_or_else(|| bad_enum("unit kind", kind))?;
+        Ok((user, kind))
+    }
+
+    async fn account(&self, username: &str) -> Result<crate::Account> {
+        auth::account(&self.pool.get().await?, username).await
+    }
+
+    async fn create_account(
+        &self,
+        account: &crate::NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::create_account(&tx, account, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::set_password(&tx, username, password_hash, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        auth::set_disabled(&tx, username, disabled, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(&self, session: &crate::NewSession) -> Result<()> {
+        auth::create_session(&self.pool.get().await?, session).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<crate::Session> {
+        auth::session(&self.pool.get().await?, id_hash, now).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()> {
+        auth::touch_session(&self.pool.get().await?, id_hash, idle_until).await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        auth::delete_session(&self.pool.get().await?, id_hash).await
+    }
+
+    async fn record_login_attempt(&self, attempt: &crate::LoginAttempt) -> Result<()> {
+        auth::record_attempt(&self.pool.get().await?, attempt).await
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<crate::LoginFailures> {
+        auth::failures(&self.pool.get().await?, username, ip, since).await
+    }
 }

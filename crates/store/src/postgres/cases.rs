@@ -1,5 +1,7 @@
 //! Cases, their timeline, inboxes and the audit chain on PostgreSQL.
 
+use super::*;
+
 use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use crate::cases::EventRow;
 use crate::{
@@ -634,4 +636,80 @@ pub(super) async fn audit_head(c: &impl GenericClient) -> Result<Option<(i64, St
         .query_opt("SELECT seq, hash FROM audit_head WHERE id = 1", &[])
         .await?;
     r.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+#[async_trait]
+impl crate::CaseStore for super::PostgresStore {
+    async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = cases::create(&tx, new).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn update_case(&self, update: &crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = cases::update(&tx, update).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
+        cases::load_case(&self.pool.get().await?, id, false).await
+    }
+
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
+        cases::load_by_receipt(&self.pool.get().await?, receipt_no).await
+    }
+
+    async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
+        cases::events(&self.pool.get().await?, id).await
+    }
+
+    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
+        cases::list(&self.pool.get().await?, filter).await
+    }
+
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<crate::CaseRecord>> {
+        cases::inbox(&self.pool.get().await?, unit, limit, offset).await
+    }
+
+    async fn sla_counts(
+        &self,
+        today: chrono::NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<crate::SlaCounts> {
+        cases::sla_counts(&self.pool.get().await?, today, unit).await
+    }
+
+    async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
+        cases::overdue_supplements(&self.pool.get().await?, today).await
+    }
+
+    async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
+        cases::broken_commitments(&self.pool.get().await?).await
+    }
+
+    async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
+        cases::record_visit(&self.pool.get().await?, visit).await
+    }
+
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
+        cases::visits(&self.pool.get().await?, unit, limit).await
+    }
+
+    async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
+        cases::load_scoped(&self.pool.get().await?, id, scope).await
+    }
+
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<crate::NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        bulk::load(self, cases, actor, at).await
+    }
 }

@@ -2,6 +2,8 @@
 //! holding it, and Open311 API keys. Every change appends an audit record
 //! in the same transaction.
 
+use super::*;
+
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::Row;
@@ -259,4 +261,53 @@ pub(super) async fn key(c: &impl GenericClient, key_hash: &str) -> Result<String
     .ok_or_else(|| StoreError::NotFound("Open311 API key".into()))?
     .try_get(0)
     .map_err(Into::into)
+}
+
+#[async_trait]
+impl crate::TicketStore for super::PostgresStore {
+    async fn create_ticket(&self, new: &crate::NewTicket) -> Result<crate::TicketRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = tickets::create(&tx, new).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn update_ticket(&self, update: &crate::TicketUpdate) -> Result<crate::TicketRecord> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let out = tickets::update(&tx, update).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
+        tickets::load(&self.pool.get().await?, id).await
+    }
+
+    async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
+        tickets::events(&self.pool.get().await?, id).await
+    }
+
+    async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
+        tickets::list(&self.pool.get().await?, filter).await
+    }
+
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        tickets::put_key(&tx, name, key_hash, actor, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn open311_key(&self, key_hash: &str) -> Result<String> {
+        tickets::key(&self.pool.get().await?, key_hash).await
+    }
 }

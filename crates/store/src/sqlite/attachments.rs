@@ -1,5 +1,7 @@
 //! Attachments on SQLite: the records of files uploaded for a case.
 
+use super::*;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, params};
 
@@ -81,4 +83,23 @@ pub(super) fn list(c: &Connection, case_id: i64) -> Result<Vec<Attachment>> {
     ))?;
     let rows = st.query_map([case_id], row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[async_trait]
+impl crate::AttachmentStore for super::SqliteStore {
+    async fn add_attachments(
+        &self,
+        case_id: i64,
+        files: &[crate::NewAttachment],
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<crate::Attachment>> {
+        let (files, actor) = (files.to_vec(), actor.clone());
+        self.write(move |tx| attachments::add(tx, case_id, &files, &actor, at))
+            .await
+    }
+
+    async fn attachments(&self, case_id: i64) -> Result<Vec<crate::Attachment>> {
+        self.quick(move |c| attachments::list(c, case_id)).await
+    }
 }

@@ -1,5 +1,7 @@
 //! Accounts, sessions and login attempts on SQLite.
 
+use super::*;
+
 use super::bad_enum;
 use super::cases::{append_audit, entry};
 use crate::{
@@ -313,4 +315,131 @@ pub(super) fn failures(
             })
         },
     )?)
+}
+
+#[async_trait]
+impl crate::AccountStore for super::SqliteStore {
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, h) = (username.to_owned(), token_hash.to_owned());
+        self.write(move |tx| {
+            tx.execute(
+                "INSERT INTO api_tokens (token_hash, username, created_at) VALUES (?1, ?2, ?3)",
+                params![h, u, now],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)> {
+        let h = token_hash.to_owned();
+        let row: Option<(String, String, String, String, String)> = self
+            .quick(move |c| {
+                Ok(c.prepare_cached(
+                    "SELECT u.username, u.display_name, u.unit, u.role, n.kind FROM api_tokens t
+                         JOIN users u ON u.username = t.username JOIN units n ON n.code = u.unit
+                         WHERE t.token_hash = ?1 AND u.disabled = 0",
+                )?
+                .query_row([h], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .optional()?)
+            })
+            .await?;
+        let (username, display_name, unit, role, kind) =
+            row.ok_or_else(|| StoreError::NotFound("API 令牌".into()))?;
+        let user = User {
+            username,
+            display_name,
+            unit: UnitCode::parse(&unit).map_err(|e| StoreError::Backend(e.to_string()))?,
+            role: Role::parse(&role).ok_or_else(|| bad_enum("role", &role))?,
+        };
+        let kind = UnitKind::parse(&kind).ok_or_else(|| bad_enum("unit kind", &kind))?;
+        Ok((user, kind))
+    }
+
+    async fn account(&self, username: &str) -> Result<crate::Account> {
+        let u = username.to_owned();
+        self.quick(move |c| auth::account(c, &u)).await
+    }
+
+    async fn create_account(
+        &self,
+        account: &crate::NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (a, actor) = (account.clone(), actor.clone());
+        self.write(move |tx| auth::create_account(tx, &a, &actor, now))
+            .await
+    }
+
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, h, actor) = (
+            username.to_owned(),
+            password_hash.map(str::to_owned),
+            actor.clone(),
+        );
+        self.write(move |tx| auth::set_password(tx, &u, h.as_deref(), &actor, now))
+            .await
+    }
+
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (u, actor) = (username.to_owned(), actor.clone());
+        self.write(move |tx| auth::set_disabled(tx, &u, disabled, &actor, now))
+            .await
+    }
+
+    async fn create_session(&self, session: &crate::NewSession) -> Result<()> {
+        let s = session.clone();
+        self.write(move |tx| auth::create_session(tx, &s)).await
+    }
+
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<crate::Session> {
+        let h = id_hash.to_owned();
+        self.quick(move |c| auth::session(c, &h, now)).await
+    }
+
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()> {
+        let h = id_hash.to_owned();
+        self.write(move |tx| auth::touch_session(tx, &h, idle_until))
+            .await
+    }
+
+    async fn delete_session(&self, id_hash: &str) -> Result<()> {
+        let h = id_hash.to_owned();
+        self.write(move |tx| auth::delete_session(tx, &h)).await
+    }
+
+    async fn record_login_attempt(&self, attempt: &crate::LoginAttempt) -> Result<()> {
+        let a = attempt.clone();
+        self.write(move |tx| auth::record_attempt(tx, &a)).await
+    }
+
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<crate::LoginFailures> {
+        let (u, ip) = (username.to_owned(), ip.to_owned());
+        self.call(move |c| auth::failures(c, &u, &ip, since)).await
+    }
 }

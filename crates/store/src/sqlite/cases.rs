@@ -1,5 +1,7 @@
 //! Cases, their timeline, inboxes and the audit chain on SQLite.
 
+use super::*;
+
 use super::engine::exec;
 use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use crate::cases::EventRow;
@@ -805,4 +807,103 @@ pub(super) fn audit_head(c: &Connection) -> Result<Option<(i64, String)>> {
         })
         .optional()?,
     )
+}
+
+#[async_trait]
+impl crate::CaseStore for super::SqliteStore {
+    async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
+        let new = new.clone();
+        let (record, created) = self.write(move |tx| cases::create(tx, &new)).await?;
+        self.recent.put(&record);
+        Ok((record, created))
+    }
+
+    async fn update_case(&self, update: &crate::CaseUpdate) -> Result<crate::CaseRecord> {
+        let id = update.id;
+        let update = update.clone();
+        match self.write(move |tx| cases::update(tx, &update)).await {
+            Ok(record) => {
+                self.recent.put(&record);
+                Ok(record)
+            }
+            Err(e) => {
+                self.recent.forget(id);
+                Err(e)
+            }
+        }
+    }
+
+    async fn case(&self, id: i64) -> Result<crate::CaseRecord> {
+        self.quick(move |c| cases::load_case(c, id)).await
+    }
+
+    async fn case_for_change(&self, id: i64) -> Result<crate::CaseRecord> {
+        match self.recent.get(id) {
+            Some(record) => Ok(record),
+            None => self.case(id).await,
+        }
+    }
+
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<crate::CaseRecord> {
+        let r = receipt_no.to_owned();
+        self.quick(move |c| cases::load_by_receipt(c, &r)).await
+    }
+
+    async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
+        self.quick(move |c| cases::events(c, id)).await
+    }
+
+    async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
+        let f = filter.clone();
+        self.call(move |c| cases::list(c, &f)).await
+    }
+
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<crate::CaseRecord>> {
+        let unit = unit.to_owned();
+        self.quick(move |c| cases::inbox(c, &unit, limit, offset))
+            .await
+    }
+
+    async fn sla_counts(
+        &self,
+        today: chrono::NaiveDate,
+        unit: Option<&str>,
+    ) -> Result<crate::SlaCounts> {
+        let unit = unit.map(str::to_owned);
+        self.quick(move |c| cases::sla_counts(c, today, unit.as_deref()))
+            .await
+    }
+
+    async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
+        self.call(move |c| cases::overdue_supplements(c, today))
+            .await
+    }
+
+    async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
+        self.call(|c| cases::broken_commitments(c)).await
+    }
+
+    async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
+        let v = visit.clone();
+        self.write(move |tx| cases::record_visit(tx, &v)).await
+    }
+
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
+        let unit = unit.to_owned();
+        self.call(move |c| cases::visits(c, &unit, limit)).await
+    }
+
+    async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {
+        let scope = scope.clone();
+        self.quick(move |c| cases::load_scoped(c, id, &scope)).await
+    }
+
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<crate::NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        bulk::load(self, cases, actor, at).await
+    }
 }

@@ -1,5 +1,7 @@
 //! 好差评 on SQLite: ratings, rectification orders and rating tokens.
 
+use super::*;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::evaluation::{Rating, RatingChannel, Rectification};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
@@ -359,4 +361,91 @@ pub(super) fn concluded_counts(
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[async_trait]
+impl crate::RatingStore for super::SqliteStore {
+    async fn create_rating(
+        &self,
+        rating: &crate::NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<crate::RatingRecord> {
+        let (rating, order, actor) = (rating.clone(), order.cloned(), actor.clone());
+        self.write(move |tx| ratings::create(tx, &rating, order.as_ref(), &actor))
+            .await
+    }
+
+    async fn rating(&self, id: i64) -> Result<crate::RatingRecord> {
+        self.quick(move |c| ratings::rating(c, id)).await
+    }
+
+    async fn rating_of(&self, subject: crate::RatedThing) -> Result<Option<crate::RatingRecord>> {
+        self.call(move |c| ratings::rating_of(c, subject)).await
+    }
+
+    async fn ratings(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::RatingRecord>> {
+        self.call(move |c| ratings::ratings(c, from, to)).await
+    }
+
+    async fn rectification(
+        &self,
+        id: i64,
+        unit: Option<&str>,
+    ) -> Result<crate::RectificationRecord> {
+        let unit = unit.map(str::to_owned);
+        self.call(move |c| ratings::rectification(c, id, unit.as_deref()))
+            .await
+    }
+
+    async fn rectifications(
+        &self,
+        filter: &crate::RectificationFilter,
+    ) -> Result<Vec<crate::RectificationRecord>> {
+        let filter = filter.clone();
+        self.call(move |c| ratings::rectifications(c, &filter))
+            .await
+    }
+
+    async fn update_rectification(
+        &self,
+        update: &crate::RectificationUpdate,
+    ) -> Result<crate::RectificationRecord> {
+        let update = update.clone();
+        self.write(move |tx| ratings::update(tx, &update)).await
+    }
+
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String> {
+        let fresh = fresh.to_owned();
+        self.write(move |tx| ratings::token(tx, case_id, &fresh, at))
+            .await
+    }
+
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64> {
+        let token = token.to_owned();
+        self.quick(move |c| ratings::case_by_token(c, &token)).await
+    }
+
+    async fn visit(&self, id: i64) -> Result<crate::Visit> {
+        self.quick(move |c| ratings::visit(c, id)).await
+    }
+
+    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, crate::Visit)>> {
+        let unit = unit.to_owned();
+        self.call(move |c| ratings::unrated_visits(c, &unit, limit))
+            .await
+    }
+
+    async fn concluded_counts(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::ConcludedCount>> {
+        self.call(move |c| ratings::concluded_counts(c, from, to))
+            .await
+    }
 }

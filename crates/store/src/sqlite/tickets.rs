@@ -2,6 +2,8 @@
 //! it, and Open311 API keys. Every change appends an audit record in the
 //! same transaction.
 
+use super::*;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
@@ -295,4 +297,47 @@ pub(super) fn key(c: &Connection, key_hash: &str) -> Result<String> {
     )
     .optional()?
     .ok_or_else(|| StoreError::NotFound("Open311 API key".into()))
+}
+
+#[async_trait]
+impl crate::TicketStore for super::SqliteStore {
+    async fn create_ticket(&self, new: &crate::NewTicket) -> Result<crate::TicketRecord> {
+        let new = new.clone();
+        self.write(move |tx| tickets::create(tx, &new)).await
+    }
+
+    async fn update_ticket(&self, update: &crate::TicketUpdate) -> Result<crate::TicketRecord> {
+        let update = update.clone();
+        self.write(move |tx| tickets::update(tx, &update)).await
+    }
+
+    async fn ticket(&self, id: i64) -> Result<crate::TicketRecord> {
+        self.quick(move |c| tickets::load(c, id)).await
+    }
+
+    async fn ticket_events(&self, id: i64) -> Result<Vec<crate::TicketEventRecord>> {
+        self.quick(move |c| tickets::events(c, id)).await
+    }
+
+    async fn list_tickets(&self, filter: &crate::TicketFilter) -> Result<Vec<crate::TicketRecord>> {
+        let filter = filter.clone();
+        self.call(move |c| tickets::list(c, &filter)).await
+    }
+
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()> {
+        let (name, key_hash, actor) = (name.to_owned(), key_hash.to_owned(), actor.clone());
+        self.write(move |tx| tickets::put_key(tx, &name, &key_hash, &actor, now))
+            .await
+    }
+
+    async fn open311_key(&self, key_hash: &str) -> Result<String> {
+        let key_hash = key_hash.to_owned();
+        self.quick(move |c| tickets::key(c, &key_hash)).await
+    }
 }
