@@ -1,6 +1,62 @@
 //! The sqlite backend's OrgStore.
 
+use super::catalog::import;
 use super::*;
+
+pub(super) fn insert_unit(tx: &Transaction<'_>, u: &Unit) -> Result<()> {
+    let parent_kind: Option<String> = match &u.parent {
+        Some(p) => Some(
+            tx.query_row(
+                "SELECT kind FROM units WHERE code = ?1",
+                [p.as_str()],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("上级单位 {p}")))?,
+        ),
+        None => None,
+    };
+    let parent_kind = parent_kind.as_deref().and_then(UnitKind::parse);
+    if !u.kind.may_sit_under(parent_kind) {
+        return Err(StoreError::Invalid(format!(
+            "单位“{}”不能隶属于该上级单位",
+            u.name
+        )));
+    }
+    tx.execute(
+        "INSERT INTO units (code, name, kind, parent, example) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+             parent = excluded.parent, example = excluded.example",
+        params![
+            u.code.as_str(),
+            u.name,
+            u.kind.as_str(),
+            u.parent.as_ref().map(UnitCode::as_str),
+            u.example
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn insert_user(tx: &Transaction<'_>, u: &User, now: DateTime<Utc>) -> Result<()> {
+    let known: Option<String> = tx
+        .query_row(
+            "SELECT code FROM units WHERE code = ?1",
+            [u.unit.as_str()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if known.is_none() {
+        return Err(StoreError::NotFound(format!("单位 {}", u.unit)));
+    }
+    tx.execute(
+        "INSERT INTO users (username, display_name, unit, role, created_at) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,
+             unit = excluded.unit, role = excluded.role",
+        params![u.username, u.display_name, u.unit.as_str(), u.role.as_str(), now],
+    )?;
+    Ok(())
+}
 
 #[async_trait]
 impl crate::OrgStore for super::SqliteStore {
