@@ -3,6 +3,9 @@
 //! previous hash and the record's own fields, so editing, deleting or
 //! reordering any record breaks the chain from that record on.
 
+use crate::*;
+use async_trait::async_trait;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -207,5 +210,28 @@ impl Verifier {
             checked: self.checked,
             first_bad,
         }
+    }
+}
+
+/// The hash-chained audit log.
+#[async_trait]
+pub trait AuditStore: Send + Sync {
+    /// The audit log from `after_seq` on, at most `limit` records.
+    async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;
+
+    /// The stored head of the audit chain (newest seq and hash).
+    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
+
+    /// Walks the whole audit chain and names the first record not as written.
+    async fn verify_audit(&self) -> Result<audit::AuditReport> {
+        let mut verifier = audit::Verifier::new(self.audit_head().await?);
+        let mut after = 0;
+        loop {
+            let page = self.audit_records(after, 10_000).await?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            page.iter().for_each(|r| verifier.feed(r));
+        }
+        Ok(verifier.finish())
     }
 }

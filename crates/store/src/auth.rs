@@ -2,6 +2,9 @@
 //! hashes, database sessions and login attempts. Hashing passwords and
 //! making session ids happen in the app; the store keeps only hashes.
 
+use crate::*;
+use async_trait::async_trait;
+
 use chrono::{DateTime, Utc};
 use domain::unit::{UnitKind, User};
 use serde::Serialize;
@@ -117,4 +120,76 @@ pub struct LoginFailures {
     pub by_username: i64,
     /// Failures from the address.
     pub by_ip: i64,
+}
+
+/// Accounts, API tokens, sessions and sign-in attempts.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Stores an API token's hash for a user.
+    async fn put_api_token(
+        &self,
+        username: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The enabled user an API token's hash belongs to, with the kind of
+    /// their unit (which their access depends on): one read per request.
+    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)>;
+
+    /// One account with its password hash; `NotFound` when there is none.
+    async fn account(&self, username: &str) -> Result<Account>;
+
+    /// Creates an account (an applicant registering, staff an admin adds),
+    /// with an audit record that never holds the hash. `Conflict` when the
+    /// username is taken, `NotFound` when the unit does not exist.
+    async fn create_account(
+        &self,
+        account: &NewAccount,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Sets (or, with `None`, removes) a user's password hash and ends the
+    /// user's sessions. `NotFound` when there is no such user.
+    async fn set_password(
+        &self,
+        username: &str,
+        password_hash: Option<&str>,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Disables (or enables again) an account; disabling ends its sessions.
+    async fn set_disabled(
+        &self,
+        username: &str,
+        disabled: bool,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// Stores a new session, and drops every session already expired.
+    async fn create_session(&self, session: &NewSession) -> Result<()>;
+
+    /// The live session with this id hash as of `now`: `NotFound` when it
+    /// does not exist, has passed its idle or absolute end, or its user is disabled.
+    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
+
+    /// Moves a session's idle end to `idle_until` (never past its absolute end).
+    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()>;
+
+    /// Ends a session (logout); ending one that is gone is not an error.
+    async fn delete_session(&self, id_hash: &str) -> Result<()>;
+
+    /// Records a sign-in attempt.
+    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
+
+    /// Failed sign-in attempts since `since`, for a username and for an address.
+    async fn login_failures(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<LoginFailures>;
 }

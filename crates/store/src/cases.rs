@@ -1,6 +1,9 @@
 //! What the store keeps about cases, besides the case itself: who acted,
 //! the timeline, the indexed clock columns, filters and the audit log.
 
+use crate::*;
+use async_trait::async_trait;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::{Case, CaseState, Effect, SlaStatus};
 use serde::Serialize;
@@ -256,4 +259,73 @@ pub(crate) struct EventRow<'a> {
     pub effects: &'a [Effect],
     pub actor: &'a Actor,
     pub at: DateTime<Utc>,
+}
+
+/// Cases (办件): their rows, timelines, inboxes, clocks and window visits.
+#[async_trait]
+pub trait CaseStore: Send + Sync {
+    /// Stores a new case with its first timeline entry and audit record. With
+    /// an idempotency key already used by the same user, stores nothing and
+    /// returns the case that key made (`false` = replayed).
+    async fn create_case(&self, new: &NewCase) -> Result<(CaseRecord, bool)>;
+
+    /// Stores a change to a case, its timeline entry, its audit record and
+    /// the broken-commitment records its effects call for, in one
+    /// transaction. `Conflict` when the case changed since `expected_version`.
+    async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
+
+    /// One case by id.
+    async fn case(&self, id: i64) -> Result<CaseRecord>;
+
+    /// One case by id, to compute a change from: may be a copy the process
+    /// kept from its own last write of the case, which can be older than the
+    /// database (another process changed it); the version check of
+    /// `update_case` then refuses the change as a conflict and drops the copy.
+    /// Pages and lists read `case`.
+    async fn case_for_change(&self, id: i64) -> Result<CaseRecord> {
+        self.case(id).await
+    }
+
+    /// One case by its receipt number.
+    async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
+
+    /// A case's timeline, oldest first.
+    async fn case_events(&self, id: i64) -> Result<Vec<CaseEvent>>;
+
+    /// Cases matching a filter, by deadline (soonest first, undated last), then id.
+    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>>;
+
+    /// A unit's inbox: cases it holds a step of (or must issue), by deadline.
+    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<CaseRecord>>;
+
+    /// Running cases by SLA status as of `today`, for one unit or all.
+    async fn sla_counts(&self, today: NaiveDate, unit: Option<&str>) -> Result<SlaCounts>;
+
+    /// Accepted-with-deficiency cases still owing materials whose date has passed.
+    async fn overdue_supplements(&self, today: NaiveDate) -> Result<Vec<i64>>;
+
+    /// Broken 容缺 commitments, newest first.
+    async fn broken_commitments(&self) -> Result<Vec<BrokenCommitment>>;
+
+    /// Records a window visit (每事必接).
+    async fn record_visit(&self, visit: &Visit) -> Result<i64>;
+
+    /// Window visits of a hall unit, newest first.
+    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<Visit>>;
+
+    /// One case, when it lies within `scope`; `NotFound` otherwise, exactly
+    /// as for a case that does not exist.
+    async fn case_scoped(&self, id: i64, scope: &Scope) -> Result<CaseRecord>;
+
+    /// Stores many cases at once (an import of past cases, or generated
+    /// data), all in one transaction: each case with one `import` timeline
+    /// entry, its holders and units, and ONE audit record for the whole
+    /// batch by `actor`. Idempotency keys and visits are not recorded.
+    /// Returns the new ids, in the order given.
+    async fn bulk_load_cases(
+        &self,
+        cases: Vec<NewCase>,
+        actor: &Actor,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<i64>>;
 }

@@ -14,18 +14,23 @@ mod sqlite;
 pub mod testing;
 mod tickets;
 
+pub use audit::AuditStore;
+pub use auth::AccountStore;
 pub use auth::{Account, LoginAttempt, LoginFailures, NewAccount, NewSession, Session};
+pub use cases::CaseStore;
 pub use cases::{
     Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, CaseUpdate, ClockIndex, NewCase,
     Scope, SlaCounts, Visit,
 };
+pub use ratings::RatingStore;
+pub use tickets::TicketStore;
 
 use async_trait::async_trait;
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::calendar::YearArrangement;
 use domain::case::SlaStatus;
 use domain::catalog::{Catalog, CatalogError, Certificate, Matter, MatterCode};
-use domain::unit::{Unit, UnitKind, User};
+use domain::unit::{Unit, User};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -187,75 +192,6 @@ pub trait CatalogStore: Send + Sync {
     }
 }
 
-/// Cases (办件): their rows, timelines, inboxes, clocks and window visits.
-#[async_trait]
-pub trait CaseStore: Send + Sync {
-    /// Stores a new case with its first timeline entry and audit record. With
-    /// an idempotency key already used by the same user, stores nothing and
-    /// returns the case that key made (`false` = replayed).
-    async fn create_case(&self, new: &NewCase) -> Result<(CaseRecord, bool)>;
-
-    /// Stores a change to a case, its timeline entry, its audit record and
-    /// the broken-commitment records its effects call for, in one
-    /// transaction. `Conflict` when the case changed since `expected_version`.
-    async fn update_case(&self, update: &CaseUpdate) -> Result<CaseRecord>;
-
-    /// One case by id.
-    async fn case(&self, id: i64) -> Result<CaseRecord>;
-
-    /// One case by id, to compute a change from: may be a copy the process
-    /// kept from its own last write of the case, which can be older than the
-    /// database (another process changed it); the version check of
-    /// `update_case` then refuses the change as a conflict and drops the copy.
-    /// Pages and lists read `case`.
-    async fn case_for_change(&self, id: i64) -> Result<CaseRecord> {
-        self.case(id).await
-    }
-
-    /// One case by its receipt number.
-    async fn case_by_receipt(&self, receipt_no: &str) -> Result<CaseRecord>;
-
-    /// A case's timeline, oldest first.
-    async fn case_events(&self, id: i64) -> Result<Vec<CaseEvent>>;
-
-    /// Cases matching a filter, by deadline (soonest first, undated last), then id.
-    async fn list_cases(&self, filter: &CaseFilter) -> Result<Vec<CaseRecord>>;
-
-    /// A unit's inbox: cases it holds a step of (or must issue), by deadline.
-    async fn inbox(&self, unit: &str, limit: u32, offset: u32) -> Result<Vec<CaseRecord>>;
-
-    /// Running cases by SLA status as of `today`, for one unit or all.
-    async fn sla_counts(&self, today: NaiveDate, unit: Option<&str>) -> Result<SlaCounts>;
-
-    /// Accepted-with-deficiency cases still owing materials whose date has passed.
-    async fn overdue_supplements(&self, today: NaiveDate) -> Result<Vec<i64>>;
-
-    /// Broken 容缺 commitments, newest first.
-    async fn broken_commitments(&self) -> Result<Vec<BrokenCommitment>>;
-
-    /// Records a window visit (每事必接).
-    async fn record_visit(&self, visit: &Visit) -> Result<i64>;
-
-    /// Window visits of a hall unit, newest first.
-    async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<Visit>>;
-
-    /// One case, when it lies within `scope`; `NotFound` otherwise, exactly
-    /// as for a case that does not exist.
-    async fn case_scoped(&self, id: i64, scope: &Scope) -> Result<CaseRecord>;
-
-    /// Stores many cases at once (an import of past cases, or generated
-    /// data), all in one transaction: each case with one `import` timeline
-    /// entry, its holders and units, and ONE audit record for the whole
-    /// batch by `actor`. Idempotency keys and visits are not recorded.
-    /// Returns the new ids, in the order given.
-    async fn bulk_load_cases(
-        &self,
-        cases: Vec<NewCase>,
-        actor: &Actor,
-        at: DateTime<Utc>,
-    ) -> Result<Vec<i64>>;
-}
-
 /// The files uploaded for cases.
 #[async_trait]
 pub trait AttachmentStore: Send + Sync {
@@ -271,190 +207,6 @@ pub trait AttachmentStore: Send + Sync {
 
     /// A case's attachments, oldest first.
     async fn attachments(&self, case_id: i64) -> Result<Vec<Attachment>>;
-}
-
-/// Accounts, API tokens, sessions and sign-in attempts.
-#[async_trait]
-pub trait AccountStore: Send + Sync {
-    /// Stores an API token's hash for a user.
-    async fn put_api_token(
-        &self,
-        username: &str,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// The enabled user an API token's hash belongs to, with the kind of
-    /// their unit (which their access depends on): one read per request.
-    async fn user_by_token(&self, token_hash: &str) -> Result<(User, UnitKind)>;
-
-    /// One account with its password hash; `NotFound` when there is none.
-    async fn account(&self, username: &str) -> Result<Account>;
-
-    /// Creates an account (an applicant registering, staff an admin adds),
-    /// with an audit record that never holds the hash. `Conflict` when the
-    /// username is taken, `NotFound` when the unit does not exist.
-    async fn create_account(
-        &self,
-        account: &NewAccount,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// Sets (or, with `None`, removes) a user's password hash and ends the
-    /// user's sessions. `NotFound` when there is no such user.
-    async fn set_password(
-        &self,
-        username: &str,
-        password_hash: Option<&str>,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// Disables (or enables again) an account; disabling ends its sessions.
-    async fn set_disabled(
-        &self,
-        username: &str,
-        disabled: bool,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// Stores a new session, and drops every session already expired.
-    async fn create_session(&self, session: &NewSession) -> Result<()>;
-
-    /// The live session with this id hash as of `now`: `NotFound` when it
-    /// does not exist, has passed its idle or absolute end, or its user is disabled.
-    async fn session(&self, id_hash: &str, now: DateTime<Utc>) -> Result<Session>;
-
-    /// Moves a session's idle end to `idle_until` (never past its absolute end).
-    async fn touch_session(&self, id_hash: &str, idle_until: DateTime<Utc>) -> Result<()>;
-
-    /// Ends a session (logout); ending one that is gone is not an error.
-    async fn delete_session(&self, id_hash: &str) -> Result<()>;
-
-    /// Records a sign-in attempt.
-    async fn record_login_attempt(&self, attempt: &LoginAttempt) -> Result<()>;
-
-    /// Failed sign-in attempts since `since`, for a username and for an address.
-    async fn login_failures(
-        &self,
-        username: &str,
-        ip: &str,
-        since: DateTime<Utc>,
-    ) -> Result<LoginFailures>;
-}
-
-/// The hash-chained audit log.
-#[async_trait]
-pub trait AuditStore: Send + Sync {
-    /// The audit log from `after_seq` on, at most `limit` records.
-    async fn audit_records(&self, after_seq: i64, limit: u32) -> Result<Vec<audit::AuditRecord>>;
-
-    /// The stored head of the audit chain (newest seq and hash).
-    async fn audit_head(&self) -> Result<Option<(i64, String)>>;
-
-    /// Walks the whole audit chain and names the first record not as written.
-    async fn verify_audit(&self) -> Result<audit::AuditReport> {
-        let mut verifier = audit::Verifier::new(self.audit_head().await?);
-        let mut after = 0;
-        loop {
-            let page = self.audit_records(after, 10_000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            page.iter().for_each(|r| verifier.feed(r));
-        }
-        Ok(verifier.finish())
-    }
-}
-
-/// 好差评: ratings, rectification orders, rating tokens and concluded counts.
-#[async_trait]
-pub trait RatingStore: Send + Sync {
-    /// Stores a rating with its audit record and, for a 差评, the
-    /// rectification order it opens (with its own audit record), in one
-    /// transaction. `Conflict` when the case or visit is already rated.
-    async fn create_rating(
-        &self,
-        rating: &NewRating,
-        order: Option<&domain::evaluation::Rectification>,
-        actor: &Actor,
-    ) -> Result<RatingRecord>;
-
-    /// One rating by id.
-    async fn rating(&self, id: i64) -> Result<RatingRecord>;
-
-    /// The rating of a case or a visit, if it has one.
-    async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
-
-    /// Ratings given from `from` to `to` (both included), oldest first.
-    async fn ratings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RatingRecord>>;
-
-    /// One rectification order; with `unit`, `NotFound` unless it is that
-    /// unit's (exactly as for an order that does not exist).
-    async fn rectification(&self, id: i64, unit: Option<&str>) -> Result<RectificationRecord>;
-
-    /// Rectification orders matching a filter, soonest deadline first.
-    async fn rectifications(
-        &self,
-        filter: &RectificationFilter,
-    ) -> Result<Vec<RectificationRecord>>;
-
-    /// Stores a change to an order with its audit record. `Conflict` when
-    /// the order changed since `expected_version`.
-    async fn update_rectification(
-        &self,
-        update: &RectificationUpdate,
-    ) -> Result<RectificationRecord>;
-
-    /// The rating token of a case, storing `fresh` when it has none yet.
-    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String>;
-
-    /// The case a rating token belongs to; `NotFound` for an unknown token.
-    async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
-
-    /// One window visit by id.
-    async fn visit(&self, id: i64) -> Result<Visit>;
-
-    /// A hall's window visits not yet rated, newest first, with their ids.
-    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>>;
-
-    /// Cases concluded from `from` to `to`, counted per department, hall and matter.
-    async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
-    -> Result<Vec<ConcludedCount>>;
-}
-
-/// 12345 hotline tickets and Open311 keys.
-#[async_trait]
-pub trait TicketStore: Send + Sync {
-    /// Stores a new ticket (受理) with its first timeline entry and audit record.
-    async fn create_ticket(&self, new: &NewTicket) -> Result<TicketRecord>;
-
-    /// Stores a change to a ticket with its timeline entry and audit record,
-    /// in one transaction. `Conflict` when it changed since `expected_version`.
-    async fn update_ticket(&self, update: &TicketUpdate) -> Result<TicketRecord>;
-
-    /// One ticket by id.
-    async fn ticket(&self, id: i64) -> Result<TicketRecord>;
-
-    /// A ticket's timeline, oldest first.
-    async fn ticket_events(&self, id: i64) -> Result<Vec<TicketEventRecord>>;
-
-    /// Tickets matching a filter, newest first.
-    async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRecord>>;
-
-    /// Stores the hash of a new Open311 API key under a name, with an audit
-    /// record. `Conflict` when the name is taken.
-    async fn put_open311_key(
-        &self,
-        name: &str,
-        key_hash: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    /// The name of the enabled Open311 key with this hash; `NotFound` otherwise.
-    async fn open311_key(&self, key_hash: &str) -> Result<String>;
 }
 
 /// A file uploaded for a case, about to be recorded.

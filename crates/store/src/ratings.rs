@@ -2,6 +2,9 @@
 //! window visit), the rectification orders 差评 open, and the rating
 //! tokens printed on 办结通知书.
 
+use crate::*;
+use async_trait::async_trait;
+
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::evaluation::{Rating, RatingChannel, Rectification, RectificationAction};
 use serde::Serialize;
@@ -123,4 +126,60 @@ pub struct ConcludedCount {
 /// The row names of a rectification's state, for SQL.
 pub(crate) fn order_state(order: &Rectification) -> &'static str {
     order.state.as_str()
+}
+
+/// 好差评: ratings, rectification orders, rating tokens and concluded counts.
+#[async_trait]
+pub trait RatingStore: Send + Sync {
+    /// Stores a rating with its audit record and, for a 差评, the
+    /// rectification order it opens (with its own audit record), in one
+    /// transaction. `Conflict` when the case or visit is already rated.
+    async fn create_rating(
+        &self,
+        rating: &NewRating,
+        order: Option<&domain::evaluation::Rectification>,
+        actor: &Actor,
+    ) -> Result<RatingRecord>;
+
+    /// One rating by id.
+    async fn rating(&self, id: i64) -> Result<RatingRecord>;
+
+    /// The rating of a case or a visit, if it has one.
+    async fn rating_of(&self, subject: RatedThing) -> Result<Option<RatingRecord>>;
+
+    /// Ratings given from `from` to `to` (both included), oldest first.
+    async fn ratings(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RatingRecord>>;
+
+    /// One rectification order; with `unit`, `NotFound` unless it is that
+    /// unit's (exactly as for an order that does not exist).
+    async fn rectification(&self, id: i64, unit: Option<&str>) -> Result<RectificationRecord>;
+
+    /// Rectification orders matching a filter, soonest deadline first.
+    async fn rectifications(
+        &self,
+        filter: &RectificationFilter,
+    ) -> Result<Vec<RectificationRecord>>;
+
+    /// Stores a change to an order with its audit record. `Conflict` when
+    /// the order changed since `expected_version`.
+    async fn update_rectification(
+        &self,
+        update: &RectificationUpdate,
+    ) -> Result<RectificationRecord>;
+
+    /// The rating token of a case, storing `fresh` when it has none yet.
+    async fn rating_token(&self, case_id: i64, fresh: &str, at: DateTime<Utc>) -> Result<String>;
+
+    /// The case a rating token belongs to; `NotFound` for an unknown token.
+    async fn case_by_rating_token(&self, token: &str) -> Result<i64>;
+
+    /// One window visit by id.
+    async fn visit(&self, id: i64) -> Result<Visit>;
+
+    /// A hall's window visits not yet rated, newest first, with their ids.
+    async fn unrated_visits(&self, unit: &str, limit: u32) -> Result<Vec<(i64, Visit)>>;
+
+    /// Cases concluded from `from` to `to`, counted per department, hall and matter.
+    async fn concluded_counts(&self, from: NaiveDate, to: NaiveDate)
+    -> Result<Vec<ConcludedCount>>;
 }

@@ -2,6 +2,9 @@
 //! as the domain's [`Ticket`], its timeline, the units that hold a part of
 //! it, filters, and the Open311 API keys of third-party clients.
 
+use crate::*;
+use async_trait::async_trait;
+
 use chrono::{DateTime, Utc};
 use domain::hotline::{Ticket, TicketState, TicketType};
 use serde::Serialize;
@@ -134,4 +137,37 @@ pub(crate) struct Event<'a> {
     pub to: &'a str,
     pub actor: &'a Actor,
     pub at: DateTime<Utc>,
+}
+
+/// 12345 hotline tickets and Open311 keys.
+#[async_trait]
+pub trait TicketStore: Send + Sync {
+    /// Stores a new ticket (受理) with its first timeline entry and audit record.
+    async fn create_ticket(&self, new: &NewTicket) -> Result<TicketRecord>;
+
+    /// Stores a change to a ticket with its timeline entry and audit record,
+    /// in one transaction. `Conflict` when it changed since `expected_version`.
+    async fn update_ticket(&self, update: &TicketUpdate) -> Result<TicketRecord>;
+
+    /// One ticket by id.
+    async fn ticket(&self, id: i64) -> Result<TicketRecord>;
+
+    /// A ticket's timeline, oldest first.
+    async fn ticket_events(&self, id: i64) -> Result<Vec<TicketEventRecord>>;
+
+    /// Tickets matching a filter, newest first.
+    async fn list_tickets(&self, filter: &TicketFilter) -> Result<Vec<TicketRecord>>;
+
+    /// Stores the hash of a new Open311 API key under a name, with an audit
+    /// record. `Conflict` when the name is taken.
+    async fn put_open311_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+
+    /// The name of the enabled Open311 key with this hash; `NotFound` otherwise.
+    async fn open311_key(&self, key_hash: &str) -> Result<String>;
 }
