@@ -5,7 +5,7 @@ use super::*;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, Transaction, params};
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use crate::{Actor, Attachment, NewAttachment, Result, StoreError};
 
 const COLUMNS: &str = "id, case_id, material, file_name, content_type, size, sha256, stored_path, uploaded_by, uploaded_at";

@@ -2,8 +2,8 @@
 
 use super::*;
 
+use super::audit::{append_audit, entry};
 use super::bad_enum;
-use super::cases::{append_audit, entry};
 use crate::{
     Account, Actor, LoginAttempt, LoginFailures, NewAccount, NewSession, Result, Session,
     StoreError,

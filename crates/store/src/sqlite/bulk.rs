@@ -9,7 +9,7 @@
 //! triggers on `cases`, as on every other path.
 
 use super::SqliteStore;
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use crate::{Actor, NewCase, Result, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;

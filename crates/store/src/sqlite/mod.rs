@@ -3,7 +3,7 @@
 use crate::catalog_rules::{Publish, check_import, check_matter, next_version};
 use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
-use cases::{append_audit, entry};
+use audit::{append_audit, entry};
 use chrono::{DateTime, Utc};
 use domain::calendar::YearArrangement;
 use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
@@ -17,6 +17,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod bulk;
+mod case_writes;
 mod cases;
 mod catalog;
 mod engine;

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use domain::evaluation::{Rating, RatingChannel, Rectification};
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use crate::ratings::{
     ConcludedCount, NewRating, RatedThing, RatingRecord, RectificationFilter, RectificationRecord,
     RectificationUpdate, order_state,

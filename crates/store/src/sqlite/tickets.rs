@@ -7,7 +7,7 @@ use super::*;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Transaction, params, params_from_iter};
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use super::json_err;
 use crate::tickets::{Event, parse_state};
 use crate::{
