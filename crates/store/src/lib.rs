@@ -63,6 +63,12 @@ pub enum StoreError {
     Backend(String),
 }
 
+/// A stored JSON body (a case, a matter, a rating, …) that does not parse
+/// or serialise: a bug or a damaged row, never the user's doing.
+pub(crate) fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Backend(format!("stored JSON: {e}"))
+}
+
 /// Shorthand for store results.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::Row;
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use crate::{Actor, Attachment, NewAttachment, Result, StoreError};
 
 const COLUMNS: &str = "id, case_id, material, file_name, content_type, size, sha256, stored_path, uploaded_by, uploaded_at";

@@ -2,7 +2,7 @@
 
 use super::*;
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use super::{backend, bad_enum};
 use crate::{
     Account, Actor, LoginAttempt, LoginFailures, NewAccount, NewSession, Result, Session,

@@ -6,7 +6,8 @@
 //! (`case_sla_tally`, read by the SLA counts) follows as on every other path.
 
 use super::PostgresStore;
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
+use crate::json_err;
 use crate::{Actor, NewCase, Result, StoreError};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
@@ -56,10 +57,6 @@ pub(super) async fn load(
     }
     tx.commit().await?;
     Ok(ids)
-}
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("case JSON: {e}"))
 }
 
 async fn copy_cases(tx: &Transaction<'_>, cases: &[NewCase], ids: &[i64]) -> Result<()> {

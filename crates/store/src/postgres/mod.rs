@@ -1,9 +1,10 @@
 //! The PostgreSQL backend, for when one machine's SQLite file is not enough.
 
 use crate::catalog_rules::{Defaults, Publish, check_import, check_matter, next_version};
+use crate::json_err;
 use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
-use cases::{append_audit, entry};
+use audit::{append_audit, entry};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{
     GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
@@ -18,6 +19,7 @@ mod attachments;
 mod audit;
 mod auth;
 mod bulk;
+mod case_writes;
 mod cases;
 mod catalog;
 mod org;
@@ -56,10 +58,6 @@ impl From<deadpool_postgres::PoolError> for StoreError {
     fn from(e: deadpool_postgres::PoolError) -> Self {
         StoreError::Backend(format!("connection pool: {e}"))
     }
-}
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("stored JSON does not parse: {e}"))
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {

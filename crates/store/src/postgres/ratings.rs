@@ -7,16 +7,12 @@ use deadpool_postgres::{GenericClient, Transaction};
 use domain::evaluation::{Rating, RatingChannel, Rectification};
 use tokio_postgres::Row;
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use crate::ratings::{
     ConcludedCount, NewRating, RatedThing, RatingRecord, RectificationFilter, RectificationRecord,
     RectificationUpdate, order_state,
 };
 use crate::{Actor, Result, StoreError, Visit};
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("rating JSON: {e}"))
-}
 
 const RATING_COLUMNS: &str =
     "r.id, r.case_id, r.visit_id, r.rating, r.channel, r.reasons, r.comment, r.rater,

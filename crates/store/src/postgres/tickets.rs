@@ -9,7 +9,7 @@ use deadpool_postgres::{GenericClient, Transaction};
 use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
 
-use super::cases::{append_audit, entry};
+use super::audit::{append_audit, entry};
 use super::json_err;
 use crate::tickets::{Event, parse_state};
 use crate::{

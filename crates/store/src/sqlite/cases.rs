@@ -13,10 +13,6 @@ use domain::case::SlaStatus;
 use rusqlite::types::Value;
 use rusqlite::{Connection, Row, Transaction, params, params_from_iter};
 
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("case JSON: {e}"))
-}
-
 const COLUMNS: &str =
     "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
     c.statutory_deadline, c.concluded_late, c.supplement_by, c.body, c.created_at, c.updated_at";

@@ -1,6 +1,7 @@
 //! The SQLite backend: one file in WAL mode, the default.
 
 use crate::catalog_rules::{Publish, check_import, check_matter, next_version};
+use crate::json_err;
 use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
 use audit::{append_audit, entry};
@@ -48,10 +49,6 @@ impl From<rusqlite::Error> for StoreError {
             _ => StoreError::Backend(e.to_string()),
         }
     }
-}
-
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("stored JSON does not parse: {e}"))
 }
 
 impl SqliteStore {

@@ -13,10 +13,6 @@ use crate::ratings::{
 };
 use crate::{Actor, Result, StoreError, Visit};
 
-fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Backend(format!("rating JSON: {e}"))
-}
-
 const RATING_COLUMNS: &str =
     "r.id, r.case_id, r.visit_id, r.rating, r.channel, r.reasons, r.comment, r.rater,
     r.unit, r.window_unit, r.staff, r.matter_code, r.rated_on, r.rated_at, o.id";
