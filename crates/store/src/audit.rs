@@ -58,6 +58,27 @@ pub struct AuditEntry {
     pub after: Option<String>,
 }
 
+/// An audit entry for `actor` about one entity: what each backend appends,
+/// in the same transaction as the change it records.
+pub(crate) fn entry(
+    actor: &crate::Actor,
+    entity: &'static str,
+    id: &str,
+    action: &str,
+    before: Option<String>,
+    after: Option<String>,
+) -> AuditEntry {
+    AuditEntry {
+        actor: actor.username.clone(),
+        actor_unit: actor.unit.clone(),
+        entity,
+        entity_id: id.to_owned(),
+        action: action.to_owned(),
+        before,
+        after,
+    }
+}
+
 /// The hash of a record's content chained to `prev_hash`.
 pub fn chain_hash(prev_hash: &str, seq: i64, at: &str, e: &AuditEntry) -> String {
     let mut h = Sha256::new();

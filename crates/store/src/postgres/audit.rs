@@ -1,6 +1,7 @@
 //! The postgres backend's AuditStore.
 
 use super::*;
+pub(super) use crate::audit::entry;
 use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use chrono::SecondsFormat;
 use deadpool_postgres::{GenericClient, Transaction};
@@ -54,26 +55,6 @@ pub(super) async fn append_audit(
     )
     .await?;
     Ok(())
-}
-
-/// An audit entry for `actor` about one entity.
-pub(super) fn entry(
-    actor: &Actor,
-    entity: &'static str,
-    id: &str,
-    action: &str,
-    before: Option<String>,
-    after: Option<String>,
-) -> AuditEntry {
-    AuditEntry {
-        actor: actor.username.clone(),
-        actor_unit: actor.unit.clone(),
-        entity,
-        entity_id: id.to_owned(),
-        action: action.to_owned(),
-        before,
-        after,
-    }
 }
 
 pub(super) async fn audit_records(

@@ -2,6 +2,7 @@
 
 use super::engine::exec;
 use super::*;
+pub(super) use crate::audit::entry;
 use crate::audit::{AuditEntry, AuditRecord, GENESIS, chain_hash};
 use chrono::SecondsFormat;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
@@ -48,26 +49,6 @@ pub(super) fn append_audit(
         params![seq, hash],
     )?;
     Ok(())
-}
-
-/// An audit entry for `actor` about one entity.
-pub(super) fn entry(
-    actor: &Actor,
-    entity: &'static str,
-    id: &str,
-    action: &str,
-    before: Option<String>,
-    after: Option<String>,
-) -> AuditEntry {
-    AuditEntry {
-        actor: actor.username.clone(),
-        actor_unit: actor.unit.clone(),
-        entity,
-        entity_id: id.to_owned(),
-        action: action.to_owned(),
-        before,
-        after,
-    }
 }
 
 pub(super) fn audit_records(c: &Connection, after: i64, limit: u32) -> Result<Vec<AuditRecord>> {
