@@ -1,5 +1,6 @@
-//! All of onewindow's SQL, behind one [`Store`] trait with a SQLite and a
-//! PostgreSQL implementation. Each backend has its own embedded migrations
+//! All of onewindow's SQL, behind per-area traits ([`CaseStore`],
+//! [`CatalogStore`], [`AccountStore`], …) whose union is [`Store`], each with
+//! a SQLite and a PostgreSQL implementation beside the area's SQL. Each backend has its own embedded migrations
 //! (`migrations/sqlite`, `migrations/postgres`); opening a store migrates it
 //! and, on a fresh database, loads the default units, users and catalog.
 
