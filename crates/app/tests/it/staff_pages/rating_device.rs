@@ -14,7 +14,11 @@ async fn a_window_visit_is_rated_once_on_its_own_halls_device() {
             .await;
         let clerk = app.login("clerk").await;
         let page = app.get(&clerk, "/window/ratings").await;
-        page.expect(StatusCode::OK, &["窗口评价器", "企业设立登记", "非常满意"]);
+        page.expect(
+            StatusCode::OK,
+            &["窗口评价器", "企业设立登记", "非常满意", "工作人员 李娜"],
+        )
+        .lacks(&["工作人员 clerk"]);
         let at = page.text.find("/window/ratings/").expect("a visit") + "/window/ratings/".len();
         let visit: String = page.text[at..]
             .chars()

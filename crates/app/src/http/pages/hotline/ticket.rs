@@ -17,8 +17,8 @@ use super::{HOTLINE_ROLES, clock_badge, ticket_error_page};
 use crate::http::AppState;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
-use crate::service::ServiceError;
 use crate::service::hotline::TicketView;
+use crate::service::{Names, ServiceError};
 
 /// Which forms the page offers, by the domain's roles and states.
 #[derive(Debug, Default)]
@@ -156,18 +156,7 @@ pub async fn build(
         };
     let t = v.record.ticket.clone();
     let l = v.limits;
-    let timeline = v
-        .timeline
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|e| Line {
-            at: local_minute(e.at),
-            who: format!("{}（{}）", e.actor, name_of(&units, &e.actor_unit)),
-            action: action_label(&e.action).to_owned(),
-            to: e.to_state.label_zh(),
-        })
-        .collect();
+    let timeline = timeline(&v, &units, &*s.names().await?);
     let offered = Offered::of(&t, user.role, &user.unit);
     Ok(TicketPage {
         chrome: Chrome::for_user(user),
@@ -208,18 +197,7 @@ pub async fn build(
                 )
             })
             .collect(),
-        extensions: t
-            .extensions
-            .iter()
-            .map(|e| {
-                let status = match e.approved {
-                    None => "待审批",
-                    Some(true) => "已批准",
-                    Some(false) => "未批准",
-                };
-                (e.days, e.reason.clone(), status)
-            })
-            .collect(),
+        extensions: extension_rows(&t),
         timeline,
         duplicates: duplicates.iter().map(|d| Row::of(d, &units)).collect(),
         has_forms: offered.any(),
@@ -241,6 +219,40 @@ pub async fn build(
         flash,
         t,
     })
+}
+
+/// The ticket's timeline: when, who (by name, for which unit), what.
+fn timeline(v: &TicketView, units: &[Unit], names: &Names) -> Vec<Line> {
+    v.timeline
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| Line {
+            at: local_minute(e.at),
+            who: format!(
+                "{}（{}）",
+                names.user(&e.actor),
+                name_of(units, &e.actor_unit)
+            ),
+            action: action_label(&e.action).to_owned(),
+            to: e.to_state.label_zh(),
+        })
+        .collect()
+}
+
+/// Each extension asked for: days, reason, and whether it was granted.
+fn extension_rows(t: &Ticket) -> Vec<(u32, String, &'static str)> {
+    t.extensions
+        .iter()
+        .map(|e| {
+            let status = match e.approved {
+                None => "待审批",
+                Some(true) => "已批准",
+                Some(false) => "未批准",
+            };
+            (e.days, e.reason.clone(), status)
+        })
+        .collect()
 }
 
 /// `?done=` after a successful action.

@@ -68,7 +68,7 @@ async fn page(
             id,
             day: shanghai_today(v.at).to_string(),
             matter: names.matter(&v.matter_code),
-            clerk: v.clerk,
+            clerk: names.user(&v.clerk),
         })
         .collect();
     let p = DevicePage {
