@@ -133,8 +133,9 @@ pub async fn act(
         }
     };
     if htmx {
-        // htmx swaps only 2xx answers: the refusal travels in the panel.
-        render(&CasePanelFragment { p })
+        // The refusal travels in the panel with the API's status; base.html
+        // tells htmx to swap 4xx answers too.
+        (status, render(&CasePanelFragment { p })).into_response()
     } else {
         (
             status,

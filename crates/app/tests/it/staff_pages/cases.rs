@@ -224,7 +224,7 @@ async fn a_stale_page_gets_the_conflict_message_and_refusals_are_in_chinese() {
         app.post_htmx(&head, &format!("/cases/{id}/act"), &suspend)
             .await
             .expect(
-                StatusCode::OK,
+                StatusCode::CONFLICT,
                 &["办件已被他人修改，请刷新后重试", "<div id=\"case-panel\">"],
             );
         // Nothing was suspended.

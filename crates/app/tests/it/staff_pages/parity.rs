@@ -80,6 +80,18 @@ async fn both_ways(app: &StaffApp, t: &Try<'_>) {
         "[{b}] {}: Chinese only",
         t.what
     );
+    if t.want.0 != StatusCode::NOT_FOUND {
+        // htmx gets the panel with the same status (base.html has htmx swap 4xx answers).
+        let swapped = app
+            .post_htmx(&s, &format!("/cases/{}/act", t.case), &fields)
+            .await;
+        assert_eq!(
+            (swapped.status, page_code(&swapped.text).as_deref()),
+            (t.want.0, Some(t.want.1)),
+            "[{b}] htmx, {}",
+            t.what
+        );
+    }
     let after = version_of(app, &s, t.case).await;
     if status != StatusCode::NOT_FOUND {
         assert_eq!(
