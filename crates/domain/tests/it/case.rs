@@ -93,6 +93,15 @@ fn applicant() -> Applicant {
     }
 }
 
+/// 容缺受理 with the non-core 场地平面图 owed by Friday 2026-03-06.
+fn owing_site_plan() -> Action {
+    Action::AcceptWithDeficiency {
+        missing: vec!["场地平面图".into()],
+        supplement_by: d("2026-03-06"),
+        commitments: vec![],
+    }
+}
+
 struct Run {
     case: Case,
     matter: Matter,
@@ -362,14 +371,7 @@ fn illegal_actions_are_refused_and_change_nothing() {
 #[test]
 fn a_supplement_not_made_in_time_is_a_broken_commitment() {
     let mut r = Run::new(Channel::Window, "2026-03-02");
-    r.act(
-        "2026-03-02",
-        Action::AcceptWithDeficiency {
-            missing: vec!["场地平面图".into()],
-            supplement_by: d("2026-03-06"),
-            commitments: vec![],
-        },
-    );
+    r.act("2026-03-02", owing_site_plan());
     assert_eq!(
         r.try_do("2026-03-06", Action::FlagOverdueSupplement)
             .unwrap_err()
@@ -553,14 +555,7 @@ fn each_role_is_offered_only_what_it_may_do_now() {
     );
     assert!(offered(&r.case, Role::Supervisor, "zgb").is_empty());
 
-    r.act(
-        "2026-03-02",
-        Action::AcceptWithDeficiency {
-            missing: vec!["场地平面图".into()],
-            supplement_by: d("2026-03-06"),
-            commitments: vec![],
-        },
-    );
+    r.act("2026-03-02", owing_site_plan());
     assert_eq!(
         offered(&r.case, Role::Approver, "zrj"),
         vec![K::CompleteStep, K::Suspend],
@@ -793,14 +788,7 @@ fn the_clock_columns_follow_the_case() {
         domain::case::ClockIndex::default(),
         "nothing before acceptance"
     );
-    r.act(
-        "2026-03-02",
-        Action::AcceptWithDeficiency {
-            missing: vec!["场地平面图".into()],
-            supplement_by: d("2026-03-06"),
-            commitments: vec![],
-        },
-    );
+    r.act("2026-03-02", owing_site_plan());
     let k = r.case.clock_index(d("2026-03-02"), &r.cal, rule);
     assert_eq!(k.deadline, Some(d("2026-03-16")), "10 working days");
     assert_eq!(
