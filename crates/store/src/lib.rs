@@ -10,6 +10,7 @@ mod cases;
 mod catalog_rules;
 mod postgres;
 mod ratings;
+mod sql;
 mod sqlite;
 #[cfg(feature = "testing")]
 pub mod testing;
