@@ -1,19 +1,13 @@
 //! The PostgreSQL backend, for when one machine's SQLite file is not enough.
 
-use crate::catalog_rules::{Defaults, Publish, check_import, check_matter, next_version};
 use crate::json_err;
 use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
-use audit::{append_audit, entry};
 use chrono::{DateTime, Utc};
-use deadpool_postgres::{
-    GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod, Transaction,
-};
+use deadpool_postgres::{GenericClient, Manager, ManagerConfig, Pool, RecyclingMethod};
 use domain::calendar::YearArrangement;
 use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
-use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
-use std::collections::HashSet;
-use tokio_postgres::Row;
+use domain::unit::{Unit, UnitKind, User};
 
 mod attachments;
 mod audit;
@@ -92,32 +86,6 @@ impl PostgresStore {
         migrated.map_err(|e| StoreError::Backend(format!("migration failed: {e}")))?;
         Ok(Self { pool })
     }
-
-    async fn version_rows(
-        &self,
-        sql: &str,
-        args: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Vec<MatterVersion>> {
-        let client = self.pool.get().await?;
-        client
-            .query(sql, args)
-            .await?
-            .iter()
-            .map(catalog::row_version)
-            .collect()
-    }
-}
-
-async fn unit_codes(c: &impl GenericClient) -> Result<HashSet<String>> {
-    Ok(c.query("SELECT code FROM units", &[])
-        .await?
-        .iter()
-        .map(|r| r.get(0))
-        .collect())
-}
-
-fn bad_enum(what: &str, v: &str) -> StoreError {
-    StoreError::Backend(format!("stored {what} `{v}` is not known"))
 }
 
 impl Store for PostgresStore {

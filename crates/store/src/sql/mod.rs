@@ -14,6 +14,9 @@
 //! has (row locks, the audit chain's advisory lock) is a method of [`Db`].
 
 pub(crate) mod audit;
+pub(crate) mod auth;
+pub(crate) mod catalog;
+pub(crate) mod org;
 pub(crate) mod ratings;
 
 use crate::{Result, StoreError};
@@ -139,6 +142,11 @@ impl dyn Cells + '_ {
 pub(crate) trait FromCell: Sized {
     /// Reads column `i` of `row`.
     fn from_cell(row: &dyn Cells, i: usize) -> Result<Self>;
+}
+
+/// A stored label (a role, a unit kind, …) this build does not know.
+pub(crate) fn bad_enum(what: &str, v: &str) -> StoreError {
+    StoreError::Backend(format!("stored {what} `{v}` is not known"))
 }
 
 fn null(i: usize) -> StoreError {

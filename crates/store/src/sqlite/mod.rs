@@ -1,16 +1,13 @@
 //! The SQLite backend: one file in WAL mode, the default.
 
-use crate::catalog_rules::{Publish, check_import, check_matter, next_version};
 use crate::json_err;
 use crate::{Actor, ImportReport, MatterVersion, Result, Store, StoreError};
 use async_trait::async_trait;
-use audit::{append_audit, entry};
 use chrono::{DateTime, Utc};
 use domain::calendar::YearArrangement;
 use domain::catalog::{Catalog, Certificate, Matter, MatterCode};
-use domain::unit::{Role, Unit, UnitCode, UnitKind, User};
-use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use std::collections::HashSet;
+use domain::unit::{Unit, UnitKind, User};
+use rusqlite::{Connection, Transaction};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -105,16 +102,6 @@ impl SqliteStore {
     {
         self.engine.write(f).await
     }
-}
-
-fn unit_codes(c: &Connection) -> Result<HashSet<String>> {
-    let mut st = c.prepare("SELECT code FROM units")?;
-    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn bad_enum(what: &str, v: &str) -> StoreError {
-    StoreError::Backend(format!("stored {what} `{v}` is not known"))
 }
 
 impl Store for SqliteStore {
