@@ -13,11 +13,13 @@
 //! through [`Json`] and read with [`Cells`]'s `json`. What one backend alone
 //! has (row locks, the audit chain's advisory lock) is a method of [`Db`].
 
+pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod auth;
 pub(crate) mod catalog;
 pub(crate) mod org;
 pub(crate) mod ratings;
+pub(crate) mod tickets;
 
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -202,6 +204,16 @@ pub(crate) trait Db {
         map: impl FnMut(&dyn Cells) -> Result<T>,
     ) -> Result<Vec<T>>;
 
+    /// Like [`Db::rows`], for a statement built for this one call (a filter's
+    /// own combination of conditions): prepared without being cached, so
+    /// such statements cannot fill a connection's cache.
+    async fn rows_once<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        map: impl FnMut(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>>;
+
     /// The first row `sql` returns, if any, read by `map`.
     async fn opt<T>(
         &self,
@@ -220,6 +232,12 @@ pub(crate) trait Db {
 
     /// Waits until this transaction alone may append to the audit chain.
     async fn lock_audit(&self) -> Result<()>;
+
+    /// Runs an `INSERT … RETURNING id`; the id.
+    async fn insert(&self, sql: &str, params: &[&dyn Param]) -> Result<i64> {
+        let missing = || StoreError::Backend("INSERT … RETURNING gave no row".into());
+        self.one(sql, params, first, missing).await
+    }
 
     /// The one row `sql` returns, read by `map`; `missing` when there is none.
     async fn one<T>(
@@ -274,6 +292,19 @@ fn lite_params<'p>(params: &'p [&dyn Param]) -> Vec<&'p dyn rusqlite::ToSql> {
     params.iter().map(|p| p.lite()).collect()
 }
 
+fn collect<T>(
+    st: &mut rusqlite::Statement<'_>,
+    params: &[&dyn Param],
+    mut map: impl FnMut(&dyn Cells) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut rows = st.query(lite_params(params).as_slice())?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(map(r)?);
+    }
+    Ok(out)
+}
+
 impl Cells for rusqlite::Row<'_> {
     fn int(&self, i: usize) -> Result<Option<i64>> {
         Ok(self.get(i)?)
@@ -303,15 +334,18 @@ impl Db for Lite<'_> {
         &self,
         sql: &str,
         params: &[&dyn Param],
-        mut map: impl FnMut(&dyn Cells) -> Result<T>,
+        map: impl FnMut(&dyn Cells) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let mut st = self.statement(sql)?;
-        let mut rows = st.query(lite_params(params).as_slice())?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            out.push(map(r)?);
-        }
-        Ok(out)
+        collect(&mut *self.statement(sql)?, params, map)
+    }
+
+    async fn rows_once<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        map: impl FnMut(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        collect(&mut self.0.prepare(&lite_sql(sql))?, params, map)
     }
 
     async fn opt<T>(
@@ -388,6 +422,16 @@ impl<C: GenericClient + Sync> Db for Pg<'_, C> {
     ) -> Result<Vec<T>> {
         let st = self.0.prepare_cached(sql).await?;
         let rows = self.0.query(&st, &pg_params(params)).await?;
+        rows.iter().map(|r| map(r)).collect()
+    }
+
+    async fn rows_once<T>(
+        &self,
+        sql: &str,
+        params: &[&dyn Param],
+        mut map: impl FnMut(&dyn Cells) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let rows = self.0.query(sql, &pg_params(params)).await?;
         rows.iter().map(|r| map(r)).collect()
     }
 

@@ -72,14 +72,12 @@ pub(crate) async fn create(
         return Err(StoreError::Conflict("already_rated".into()));
     }
     let id: i64 = db
-        .one(
+        .insert(
             "INSERT INTO ratings (case_id, visit_id, rating, channel, reasons, comment, rater, unit, window_unit, staff, matter_code, rated_on, rated_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
             &[&case_id, &visit_id, &new.rating.as_str(), &new.channel.as_str(), &Json::of(&new.reasons)?,
                 &new.comment, &new.rater, &new.unit, &new.window_unit, &new.staff, &new.matter_code,
                 &new.rated_on, &new.rated_at],
-            first,
-            || StoreError::Backend("INSERT returned no id".into()),
         )
         .await?;
     let after = Json::of(new)?.0;
@@ -89,12 +87,10 @@ pub(crate) async fn create(
     if let Some(o) = order {
         let body = Json::of(o)?;
         let oid: i64 = db
-            .one(
+            .insert(
                 "INSERT INTO rectifications (rating_id, unit, state, deadline, version, body, created_at, updated_at)
                  VALUES ($1, $2, $3, $4, 1, $5, $6, $6) RETURNING id",
                 &[&id, &o.unit, &order_state(o), &o.deadline, &body, &new.rated_at],
-                first,
-                || StoreError::Backend("INSERT returned no id".into()),
             )
             .await?;
         let audit = entry(
