@@ -6,8 +6,8 @@
 //! (`case_sla_tally`, read by the SLA counts) follows as on every other path.
 
 use super::PostgresStore;
-use super::audit::{append_audit, entry};
 use crate::json_err;
+use crate::sql::{Pg, cases as shared};
 use crate::{Actor, NewCase, Result, StoreError};
 use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
@@ -39,22 +39,7 @@ pub(super) async fn load(
     copy_cases(&tx, &cases, &ids).await?;
     copy_events(&tx, &cases, &ids).await?;
     copy_units(&tx, &cases, &ids).await?;
-    if let (Some(lo), Some(hi)) = (ids.first(), ids.last()) {
-        let after = serde_json::json!({ "count": ids.len(), "first_id": lo, "last_id": hi });
-        append_audit(
-            &tx,
-            &entry(
-                actor,
-                "case",
-                &format!("{lo}-{hi}"),
-                "bulk_load",
-                None,
-                Some(after.to_string()),
-            ),
-            at,
-        )
-        .await?;
-    }
+    shared::audit_bulk_load(&Pg(&tx), &ids, actor, at).await?;
     tx.commit().await?;
     Ok(ids)
 }

@@ -3,13 +3,14 @@
 //! audit record of the same transaction.
 
 use super::audit::*;
-use super::cases::{load_case, record_visit};
+use super::cases::load_case;
 use super::*;
 use crate::cases::EventRow;
+use crate::sql::{Pg, cases as shared};
 use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError, Visit};
 use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
 use deadpool_postgres::{GenericClient, Transaction};
-use domain::case::{Case, Effect};
+use domain::case::Case;
 
 pub(super) async fn set_holders(
     tx: &Transaction<'_>,
@@ -122,7 +123,7 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
             case_id: Some(id),
             outcome: outcome.clone(),
         };
-        record_visit(tx, &visit).await?;
+        shared::record_visit(&Pg(tx), &visit).await?;
     }
     append_audit(
         tx,
@@ -212,16 +213,7 @@ pub(super) async fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseR
     };
     add_event(tx, u.id, &row).await?;
     set_holders(tx, u.id, case, k.deadline).await?;
-    for e in &u.effects {
-        if let Effect::BrokenCommitment { materials, due } = e {
-            let materials = serde_json::to_string(materials).map_err(json_err)?;
-            tx.execute(
-                "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES ($1, $2, $3, $4, $5)",
-                &[&u.id, &case.applicant.identifier(), &materials, due, &u.at],
-            )
-            .await?;
-        }
-    }
+    shared::record_broken_commitments(&Pg(tx), u).await?;
     let audit = entry(
         &u.actor,
         "case",

@@ -2,11 +2,9 @@
 
 use super::case_writes::*;
 use super::*;
+use crate::sql::{Pg, cases as shared};
 
-use crate::{
-    Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, ClockIndex, Result, Scope,
-    SlaCounts, StoreError, Visit,
-};
+use crate::{Actor, CaseFilter, CaseRecord, ClockIndex, Result, Scope, SlaCounts, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
 use domain::case::SlaStatus;
@@ -88,31 +86,6 @@ pub(super) async fn load_by_receipt(c: &impl GenericClient, receipt: &str) -> Re
         .await?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("受理编号 {receipt}")))
-}
-
-pub(super) async fn events(c: &impl GenericClient, id: i64) -> Result<Vec<CaseEvent>> {
-    let rows = c
-        .query(
-            "SELECT seq, at, actor, actor_unit, action, payload, from_state, to_state, effects
-             FROM case_events WHERE case_id = $1 ORDER BY seq",
-            &[&id],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(CaseEvent {
-                seq: r.try_get(0)?,
-                at: r.try_get(1)?,
-                actor: r.try_get(2)?,
-                actor_unit: r.try_get(3)?,
-                action: r.try_get(4)?,
-                payload: serde_json::from_str(r.try_get(5)?).map_err(json_err)?,
-                from_state: r.try_get(6)?,
-                to_state: r.try_get(7)?,
-                effects: serde_json::from_str(r.try_get(8)?).map_err(json_err)?,
-            })
-        })
-        .collect()
 }
 
 pub(super) async fn list(c: &impl GenericClient, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
@@ -235,76 +208,6 @@ pub(super) async fn sla_counts(
     })
 }
 
-pub(super) async fn overdue_supplements(
-    c: &impl GenericClient,
-    today: NaiveDate,
-) -> Result<Vec<i64>> {
-    let rows = c
-        .query("SELECT id FROM cases WHERE supplement_by IS NOT NULL AND supplement_by < $1 ORDER BY id", &[&today])
-        .await?;
-    rows.iter().map(|r| Ok(r.try_get(0)?)).collect()
-}
-
-pub(super) async fn broken_commitments(c: &impl GenericClient) -> Result<Vec<BrokenCommitment>> {
-    let rows = c
-        .query("SELECT id, case_id, applicant_id, materials, due, recorded_at FROM broken_commitments ORDER BY id DESC", &[])
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(BrokenCommitment {
-                id: r.try_get(0)?,
-                case_id: r.try_get(1)?,
-                applicant_id: r.try_get(2)?,
-                materials: serde_json::from_str(r.try_get(3)?).map_err(json_err)?,
-                due: r.try_get(4)?,
-                recorded_at: r.try_get(5)?,
-            })
-        })
-        .collect()
-}
-
-pub(super) async fn record_visit(c: &impl GenericClient, v: &Visit) -> Result<i64> {
-    let r = c
-        .query_one(
-            "INSERT INTO visits (at, unit, clerk, applicant_id, matter_code, case_id, outcome)
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-            &[
-                &v.at,
-                &v.unit,
-                &v.clerk,
-                &v.applicant_id,
-                &v.matter_code,
-                &v.case_id,
-                &v.outcome,
-            ],
-        )
-        .await?;
-    Ok(r.try_get(0)?)
-}
-
-pub(super) async fn visits(c: &impl GenericClient, unit: &str, limit: u32) -> Result<Vec<Visit>> {
-    let rows = c
-        .query(
-            "SELECT at, unit, clerk, applicant_id, matter_code, case_id, outcome FROM visits
-             WHERE unit = $1 ORDER BY id DESC LIMIT $2",
-            &[&unit, &i64::from(limit)],
-        )
-        .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Visit {
-                at: r.try_get(0)?,
-                unit: r.try_get(1)?,
-                clerk: r.try_get(2)?,
-                applicant_id: r.try_get(3)?,
-                matter_code: r.try_get(4)?,
-                case_id: r.try_get(5)?,
-                outcome: r.try_get(6)?,
-            })
-        })
-        .collect()
-}
-
 #[async_trait]
 impl crate::CaseStore for super::PostgresStore {
     async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
@@ -332,7 +235,7 @@ impl crate::CaseStore for super::PostgresStore {
     }
 
     async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
-        cases::events(&self.pool.get().await?, id).await
+        shared::events(&Pg(&self.pool.get().await?), id).await
     }
 
     async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
@@ -352,19 +255,19 @@ impl crate::CaseStore for super::PostgresStore {
     }
 
     async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
-        cases::overdue_supplements(&self.pool.get().await?, today).await
+        shared::overdue_supplements(&Pg(&self.pool.get().await?), today).await
     }
 
     async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
-        cases::broken_commitments(&self.pool.get().await?).await
+        shared::broken_commitments(&Pg(&self.pool.get().await?)).await
     }
 
     async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
-        cases::record_visit(&self.pool.get().await?, visit).await
+        shared::record_visit(&Pg(&self.pool.get().await?), visit).await
     }
 
     async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
-        cases::visits(&self.pool.get().await?, unit, limit).await
+        shared::visits(&Pg(&self.pool.get().await?), unit, limit).await
     }
 
     async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {

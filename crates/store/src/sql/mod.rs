@@ -16,18 +16,20 @@
 pub(crate) mod attachments;
 pub(crate) mod audit;
 pub(crate) mod auth;
+pub(crate) mod cases;
 pub(crate) mod catalog;
+mod lite;
 pub(crate) mod org;
+mod pg;
 pub(crate) mod ratings;
 pub(crate) mod tickets;
 
+pub(crate) use lite::{Lite, now};
+pub(crate) use pg::Pg;
+
 use crate::{Result, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
-use deadpool_postgres::GenericClient;
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-use tokio_postgres::types::{FromSql, IsNull, ToSql as PgToSql, Type, to_sql_checked};
+use tokio_postgres::types::ToSql as PgToSql;
 
 /// A value bound to a statement on either backend.
 pub(crate) trait Param: Sync {
@@ -54,54 +56,6 @@ impl Json {
     /// The JSON of a value.
     pub(crate) fn of(v: &impl serde::Serialize) -> Result<Self> {
         serde_json::to_string(v).map(Json).map_err(crate::json_err)
-    }
-}
-
-impl rusqlite::ToSql for Json {
-    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-        rusqlite::ToSql::to_sql(&self.0)
-    }
-}
-
-impl PgToSql for Json {
-    fn to_sql(
-        &self,
-        ty: &Type,
-        out: &mut bytes::BytesMut,
-    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
-        if *ty == Type::JSONB {
-            // JSONB's binary form: a version byte, then the text.
-            out.extend_from_slice(&[1]);
-        }
-        out.extend_from_slice(self.0.as_bytes());
-        Ok(IsNull::No)
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        matches!(*ty, Type::JSON | Type::JSONB)
-    }
-
-    to_sql_checked!();
-}
-
-/// JSON or JSONB as PostgreSQL sends it: the text, as stored.
-struct PgJsonText(String);
-
-impl<'a> FromSql<'a> for PgJsonText {
-    fn from_sql(
-        ty: &Type,
-        raw: &'a [u8],
-    ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        let text = if *ty == Type::JSONB {
-            raw.strip_prefix(&[1]).ok_or("unknown JSONB version")?
-        } else {
-            raw
-        };
-        Ok(PgJsonText(std::str::from_utf8(text)?.to_owned()))
-    }
-
-    fn accepts(ty: &Type) -> bool {
-        matches!(*ty, Type::JSON | Type::JSONB)
     }
 }
 
@@ -254,224 +208,4 @@ pub(crate) trait Db {
 /// Column 0 as a `T`: the mapper of a one-column query.
 pub(crate) fn first<T: FromCell>(row: &dyn Cells) -> Result<T> {
     row.get(0)
-}
-
-/// Runs a future that never waits (the shared SQL on a SQLite connection)
-/// to its end, on this thread.
-pub(crate) fn now<T>(fut: impl Future<Output = T>) -> T {
-    match pin!(fut).poll(&mut Context::from_waker(Waker::noop())) {
-        Poll::Ready(v) => v,
-        Poll::Pending => unreachable!("a SQLite statement never waits"),
-    }
-}
-
-/// A SQLite connection (or transaction) as a [`Db`].
-pub(crate) struct Lite<'a>(pub &'a rusqlite::Connection);
-
-/// `sql` with its `$n` placeholders written `?n`, as SQLite numbers them.
-fn lite_sql(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-impl Lite<'_> {
-    fn statement(&self, sql: &str) -> Result<rusqlite::CachedStatement<'_>> {
-        Ok(self.0.prepare_cached(&lite_sql(sql))?)
-    }
-}
-
-fn lite_params<'p>(params: &'p [&dyn Param]) -> Vec<&'p dyn rusqlite::ToSql> {
-    params.iter().map(|p| p.lite()).collect()
-}
-
-fn collect<T>(
-    st: &mut rusqlite::Statement<'_>,
-    params: &[&dyn Param],
-    mut map: impl FnMut(&dyn Cells) -> Result<T>,
-) -> Result<Vec<T>> {
-    let mut rows = st.query(lite_params(params).as_slice())?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(map(r)?);
-    }
-    Ok(out)
-}
-
-impl Cells for rusqlite::Row<'_> {
-    fn int(&self, i: usize) -> Result<Option<i64>> {
-        Ok(self.get(i)?)
-    }
-    fn text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn boolean(&self, i: usize) -> Result<Option<bool>> {
-        Ok(self.get(i)?)
-    }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>> {
-        Ok(self.get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.get(i)?)
-    }
-    fn json_text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
-        Ok(self.get(i)?)
-    }
-}
-
-impl Db for Lite<'_> {
-    async fn rows<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        map: impl FnMut(&dyn Cells) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        collect(&mut *self.statement(sql)?, params, map)
-    }
-
-    async fn rows_once<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        map: impl FnMut(&dyn Cells) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        collect(&mut self.0.prepare(&lite_sql(sql))?, params, map)
-    }
-
-    async fn opt<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        map: impl FnOnce(&dyn Cells) -> Result<T>,
-    ) -> Result<Option<T>> {
-        let mut st = self.statement(sql)?;
-        let mut rows = st.query(lite_params(params).as_slice())?;
-        rows.next()?.map(|r| map(r)).transpose()
-    }
-
-    async fn exec(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
-        let n = self
-            .statement(sql)?
-            .execute(lite_params(params).as_slice())?;
-        Ok(n as u64)
-    }
-
-    fn for_update(&self) -> &'static str {
-        ""
-    }
-
-    async fn lock_audit(&self) -> Result<()> {
-        Ok(())
-    }
-}
-
-/// A PostgreSQL client (pooled) or transaction as a [`Db`].
-pub(crate) struct Pg<'a, C>(pub &'a C);
-
-/// Serialises appends to the audit chain across PostgreSQL connections.
-const AUDIT_LOCK: i64 = 0x6f77_6175_6469;
-
-fn pg_params<'p>(params: &'p [&dyn Param]) -> Vec<&'p (dyn PgToSql + Sync)> {
-    params.iter().map(|p| p.pg()).collect()
-}
-
-impl Cells for tokio_postgres::Row {
-    fn int(&self, i: usize) -> Result<Option<i64>> {
-        Ok(match *self.columns()[i].type_() {
-            Type::INT2 => self.try_get::<_, Option<i16>>(i)?.map(i64::from),
-            Type::INT4 => self.try_get::<_, Option<i32>>(i)?.map(i64::from),
-            _ => self.try_get(i)?,
-        })
-    }
-    fn text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.try_get(i)?)
-    }
-    fn boolean(&self, i: usize) -> Result<Option<bool>> {
-        Ok(self.try_get(i)?)
-    }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>> {
-        Ok(self.try_get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.try_get(i)?)
-    }
-    fn json_text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.try_get::<_, Option<PgJsonText>>(i)?.map(|j| j.0))
-    }
-    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
-        Ok(self.try_get(i)?)
-    }
-}
-
-impl<C: GenericClient + Sync> Db for Pg<'_, C> {
-    async fn rows<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        mut map: impl FnMut(&dyn Cells) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let st = self.0.prepare_cached(sql).await?;
-        let rows = self.0.query(&st, &pg_params(params)).await?;
-        rows.iter().map(|r| map(r)).collect()
-    }
-
-    async fn rows_once<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        mut map: impl FnMut(&dyn Cells) -> Result<T>,
-    ) -> Result<Vec<T>> {
-        let rows = self.0.query(sql, &pg_params(params)).await?;
-        rows.iter().map(|r| map(r)).collect()
-    }
-
-    async fn opt<T>(
-        &self,
-        sql: &str,
-        params: &[&dyn Param],
-        map: impl FnOnce(&dyn Cells) -> Result<T>,
-    ) -> Result<Option<T>> {
-        let st = self.0.prepare_cached(sql).await?;
-        let row = self.0.query_opt(&st, &pg_params(params)).await?;
-        row.as_ref().map(|r| map(r)).transpose()
-    }
-
-    async fn exec(&self, sql: &str, params: &[&dyn Param]) -> Result<u64> {
-        let st = self.0.prepare_cached(sql).await?;
-        Ok(self.0.execute(&st, &pg_params(params)).await?)
-    }
-
-    fn for_update(&self) -> &'static str {
-        " FOR UPDATE"
-    }
-
-    async fn lock_audit(&self) -> Result<()> {
-        self.exec("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_LOCK])
-            .await?;
-        Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::lite_sql;
-
-    #[test]
-    fn placeholders_become_sqlite_numbered_ones() {
-        assert_eq!(
-            lite_sql("SELECT a FROM t WHERE b = $2 AND c = $10 OR d = $1"),
-            "SELECT a FROM t WHERE b = ?2 AND c = ?10 OR d = ?1"
-        );
-        assert_eq!(lite_sql("SELECT '$x'"), "SELECT '$x'");
-    }
 }

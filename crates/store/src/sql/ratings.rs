@@ -272,7 +272,7 @@ const VISIT_COLUMNS: &str =
     "v.at, v.unit, v.clerk, v.applicant_id, v.matter_code, v.case_id, v.outcome";
 
 /// A visit from its columns, from `at` on.
-fn visit_row(r: &dyn Cells, at: usize) -> Result<Visit> {
+pub(crate) fn visit_row(r: &dyn Cells, at: usize) -> Result<Visit> {
     Ok(Visit {
         at: r.get(at)?,
         unit: r.get(at + 1)?,

@@ -9,7 +9,7 @@
 //! triggers on `cases`, as on every other path.
 
 use super::SqliteStore;
-use super::audit::{append_audit, entry};
+use crate::sql::{Lite, cases as shared, now};
 use crate::{Actor, NewCase, Result, StoreError};
 use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
@@ -104,22 +104,7 @@ fn insert_all(
         insert_pairs(tx, "case_units", chunk, &rows, |r| &r.units)?;
         ids.extend(rows.iter().map(|r| r.id));
     }
-    let (Some(lo), Some(hi)) = (ids.first(), ids.last()) else {
-        return Ok(ids);
-    };
-    let after = serde_json::json!({ "count": ids.len(), "first_id": lo, "last_id": hi });
-    append_audit(
-        tx,
-        &entry(
-            actor,
-            "case",
-            &format!("{lo}-{hi}"),
-            "bulk_load",
-            None,
-            Some(after.to_string()),
-        ),
-        at,
-    )?;
+    now(shared::audit_bulk_load(&Lite(tx), &ids, actor, at))?;
     Ok(ids)
 }
 

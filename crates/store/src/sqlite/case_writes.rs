@@ -3,13 +3,14 @@
 //! audit record of the same transaction.
 
 use super::audit::{append_audit, entry};
-use super::cases::{load_case, read_clock, record_visit};
+use super::cases::{load_case, read_clock};
 use super::engine::exec;
 use super::*;
 use crate::cases::EventRow;
+use crate::sql::{Lite, cases as shared, now};
 use crate::{CaseRecord, CaseUpdate, ClockIndex, NewCase, Result, StoreError, Visit};
 use chrono::{DateTime, NaiveDate, Utc};
-use domain::case::{Case, Effect};
+use domain::case::Case;
 use rusqlite::{OptionalExtension, ToSql, Transaction, params, params_from_iter};
 
 /// Creates a case (or replays an idempotent create) inside `tx`.
@@ -75,7 +76,7 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
             case_id: Some(id),
             outcome: outcome.clone(),
         };
-        record_visit(tx, &visit)?;
+        now(shared::record_visit(&Lite(tx), &visit))?;
     }
     append_audit(
         tx,
@@ -208,7 +209,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     };
     add_event(tx, u.id, &row)?;
     set_holders(tx, u.id, case, k.deadline, false)?;
-    record_broken_commitments(tx, u)?;
+    now(shared::record_broken_commitments(&Lite(tx), u))?;
     append_audit(
         tx,
         &entry(
@@ -291,26 +292,6 @@ pub(super) fn write_changed(
         return Err(StoreError::Conflict(
             "办件已被他人修改，请刷新后重试".into(),
         ));
-    }
-    Ok(())
-}
-
-/// A broken-commitment record for each such effect of the update.
-pub(super) fn record_broken_commitments(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<()> {
-    for e in &u.effects {
-        if let Effect::BrokenCommitment { materials, due } = e {
-            exec(
-                tx,
-                "INSERT INTO broken_commitments (case_id, applicant_id, materials, due, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    u.id,
-                    u.case.applicant.identifier(),
-                    serde_json::to_string(materials).map_err(json_err)?,
-                    due,
-                    u.at
-                ],
-            )?;
-        }
     }
     Ok(())
 }

@@ -3,15 +3,12 @@
 use super::case_writes::*;
 use super::*;
 
-use super::engine::exec;
-use crate::{
-    Actor, BrokenCommitment, CaseEvent, CaseFilter, CaseRecord, ClockIndex, Result, Scope,
-    SlaCounts, StoreError, Visit,
-};
+use crate::sql::{Lite, cases as shared, now};
+use crate::{Actor, CaseFilter, CaseRecord, ClockIndex, Result, Scope, SlaCounts, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::SlaStatus;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, Transaction, params, params_from_iter};
+use rusqlite::{Connection, Row, params, params_from_iter};
 
 const COLUMNS: &str =
     "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
@@ -111,45 +108,6 @@ pub(super) fn load_by_receipt(c: &Connection, receipt: &str) -> Result<CaseRecor
     query_cases(c, &sql, vec![Value::Text(receipt.to_owned())])?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("受理编号 {receipt}")))
-}
-
-pub(super) fn events(c: &Connection, id: i64) -> Result<Vec<CaseEvent>> {
-    let mut st = c.prepare_cached(
-        "SELECT seq, at, actor, actor_unit, action, payload, from_state, to_state, effects
-         FROM case_events WHERE case_id = ?1 ORDER BY seq",
-    )?;
-    let rows = st
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, DateTime<Utc>>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, String>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(
-            |(seq, at, actor, actor_unit, action, payload, from_state, to_state, effects)| {
-                Ok(CaseEvent {
-                    seq,
-                    at,
-                    actor,
-                    actor_unit,
-                    action,
-                    payload: serde_json::from_str(&payload).map_err(json_err)?,
-                    from_state,
-                    to_state,
-                    effects: serde_json::from_str(&effects).map_err(json_err)?,
-                })
-            },
-        )
-        .collect()
 }
 
 pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
@@ -282,81 +240,6 @@ pub(super) fn sla_counts(
     Ok(counts)
 }
 
-pub(super) fn overdue_supplements(c: &Connection, today: NaiveDate) -> Result<Vec<i64>> {
-    let mut st = c.prepare(
-        "SELECT id FROM cases WHERE supplement_by IS NOT NULL AND supplement_by < ?1 ORDER BY id",
-    )?;
-    let ids = st
-        .query_map([today], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<i64>>>()?;
-    Ok(ids)
-}
-
-pub(super) fn broken_commitments(c: &Connection) -> Result<Vec<BrokenCommitment>> {
-    let mut st = c.prepare(
-        "SELECT id, case_id, applicant_id, materials, due, recorded_at FROM broken_commitments ORDER BY id DESC",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(id, case_id, applicant_id, materials, due, recorded_at)| {
-            Ok(BrokenCommitment {
-                id,
-                case_id,
-                applicant_id,
-                materials: serde_json::from_str(&materials).map_err(json_err)?,
-                due,
-                recorded_at,
-            })
-        })
-        .collect()
-}
-
-pub(super) fn record_visit(tx: &Transaction<'_>, v: &Visit) -> Result<i64> {
-    exec(
-        tx,
-        "INSERT INTO visits (at, unit, clerk, applicant_id, matter_code, case_id, outcome) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            v.at,
-            v.unit,
-            v.clerk,
-            v.applicant_id,
-            v.matter_code,
-            v.case_id,
-            v.outcome
-        ],
-    )?;
-    Ok(tx.last_insert_rowid())
-}
-
-pub(super) fn visits(c: &Connection, unit: &str, limit: u32) -> Result<Vec<Visit>> {
-    let mut st = c.prepare(
-        "SELECT at, unit, clerk, applicant_id, matter_code, case_id, outcome FROM visits WHERE unit = ?1 ORDER BY id DESC LIMIT ?2",
-    )?;
-    let rows = st.query_map(params![unit, limit], |r| {
-        Ok(Visit {
-            at: r.get(0)?,
-            unit: r.get(1)?,
-            clerk: r.get(2)?,
-            applicant_id: r.get(3)?,
-            matter_code: r.get(4)?,
-            case_id: r.get(5)?,
-            outcome: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
 #[async_trait]
 impl crate::CaseStore for super::SqliteStore {
     async fn create_case(&self, new: &crate::NewCase) -> Result<(crate::CaseRecord, bool)> {
@@ -398,7 +281,7 @@ impl crate::CaseStore for super::SqliteStore {
     }
 
     async fn case_events(&self, id: i64) -> Result<Vec<crate::CaseEvent>> {
-        self.quick(move |c| cases::events(c, id)).await
+        self.quick(move |c| now(shared::events(&Lite(c), id))).await
     }
 
     async fn list_cases(&self, filter: &crate::CaseFilter) -> Result<Vec<crate::CaseRecord>> {
@@ -423,22 +306,25 @@ impl crate::CaseStore for super::SqliteStore {
     }
 
     async fn overdue_supplements(&self, today: chrono::NaiveDate) -> Result<Vec<i64>> {
-        self.call(move |c| cases::overdue_supplements(c, today))
+        self.call(move |c| now(shared::overdue_supplements(&Lite(c), today)))
             .await
     }
 
     async fn broken_commitments(&self) -> Result<Vec<crate::BrokenCommitment>> {
-        self.call(|c| cases::broken_commitments(c)).await
+        self.call(|c| now(shared::broken_commitments(&Lite(c))))
+            .await
     }
 
     async fn record_visit(&self, visit: &crate::Visit) -> Result<i64> {
         let v = visit.clone();
-        self.write(move |tx| cases::record_visit(tx, &v)).await
+        self.write(move |tx| now(shared::record_visit(&Lite(tx), &v)))
+            .await
     }
 
     async fn visits(&self, unit: &str, limit: u32) -> Result<Vec<crate::Visit>> {
         let unit = unit.to_owned();
-        self.call(move |c| cases::visits(c, &unit, limit)).await
+        self.call(move |c| now(shared::visits(&Lite(c), &unit, limit)))
+            .await
     }
 
     async fn case_scoped(&self, id: i64, scope: &crate::Scope) -> Result<crate::CaseRecord> {

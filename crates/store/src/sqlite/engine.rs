@@ -33,6 +33,14 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
+mod checkpoint;
+#[cfg(test)]
+mod tests;
+mod writer;
+
+use checkpoint::{checkpoint_if_due, run_checkpoints};
+use writer::run_writer;
+
 /// Most jobs committed together; bounds the latency one commit adds.
 const MAX_GROUP: usize = 64;
 /// Reader connections (WAL readers do not block the writer or each other).
@@ -313,165 +321,12 @@ fn run_alone<T>(tx: Transaction<'_>, f: impl FnOnce(&Transaction<'_>) -> Result<
     }
 }
 
-/// The checkpoint thread: a passive checkpoint each time a commit asks for
-/// one. It copies what no reader still needs while writes go on, and never
-/// blocks a writer. Ends when the write connection, and with it the
-/// sender, is gone.
-fn run_checkpoints(conn: &Connection, asked: &Receiver<()>, shared: &Shared) {
-    while asked.recv().is_ok() {
-        shared.passive_checkpoints.fetch_add(1, Ordering::Relaxed);
-        if let Err(e) = conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::PASSIVE)
-        {
-            tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
-        }
-    }
-}
-
-/// A checkpoint on the write connection, when one is due. Run by the writer
-/// thread holding the connection, so no write of this process lands while
-/// it copies what the checkpoint thread has left; a full checkpoint waits
-/// (up to the busy timeout) for that thread and for readers of older
-/// snapshots, so it completes and the next write starts the WAL over.
-fn checkpoint_if_due(writer: &Mutex<Connection>, shared: &Shared) {
-    if !shared.checkpoint_due.swap(false, Ordering::AcqRel) {
-        return;
-    }
-    let conn = lock(writer);
-    // While the checkpoint thread is at it, SQLite refuses a second
-    // checkpoint at once (busy) rather than wait: try again until it is
-    // done, or the write lock's own timeout has passed.
-    let started = std::time::Instant::now();
-    loop {
-        match conn.wal_checkpoint_v2(None::<&str>, rusqlite::wal::CheckpointMode::FULL) {
-            Ok(_) => return,
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.code == rusqlite::ErrorCode::DatabaseBusy
-                    && started.elapsed() < BUSY_TIMEOUT =>
-            {
-                std::thread::sleep(std::time::Duration::from_millis(1));
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "a WAL checkpoint failed; the next commit asks again");
-                return;
-            }
-        }
-    }
-}
-
-/// The next piece of work, polled for [`POLL_BEFORE_SLEEP`] before the
-/// thread sleeps when `poll`; `None` once every sender is gone (the store
-/// was dropped).
-fn next_work(queue: &Receiver<Work>, shared: &Shared, poll: bool) -> Option<Work> {
-    let started = std::time::Instant::now();
-    while poll && started.elapsed() < POLL_BEFORE_SLEEP {
-        match queue.try_recv() {
-            Ok(work) => return Some(work),
-            Err(std::sync::mpsc::TryRecvError::Empty) => std::thread::yield_now(),
-            Err(std::sync::mpsc::TryRecvError::Disconnected) => return None,
-        }
-    }
-    shared.writer_asleep.store(true, Ordering::Release);
-    let work = queue.recv().ok();
-    shared.writer_asleep.store(false, Ordering::Release);
-    work
-}
-
 /// The write connection, also after a panic in another holder (the
 /// connection itself is still sound: its transaction was rolled back).
 fn lock(writer: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     writer
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-/// The writer thread: takes whatever jobs are waiting, commits them as one
-/// transaction, answers each, then checkpoints if one is due. Ends when
-/// every sender is gone.
-fn run_writer(writer: &Mutex<Connection>, queue: &Receiver<Work>, shared: &Shared) {
-    // Poll for more only after a group of several jobs: after a lone one
-    // (a single client, or a checkpoint) the thread sleeps at once, so the
-    // next write runs on its caller's thread again.
-    let mut poll = false;
-    while let Some(work) = next_work(queue, shared, poll) {
-        let Work::Write(first) = work else {
-            checkpoint_if_due(writer, shared);
-            poll = false;
-            continue;
-        };
-        let mut group = vec![first];
-        while group.len() < MAX_GROUP {
-            match queue.try_recv() {
-                Ok(Work::Write(job)) => group.push(job),
-                // Due already: done after the group.
-                Ok(Work::Checkpoint) => {}
-                Err(_) => break,
-            }
-        }
-        let taken = group.len();
-        poll = taken > 1;
-        // The connection is let go before the callers are answered.
-        let committed = match lock(writer).transaction_with_behavior(TransactionBehavior::Immediate)
-        {
-            Ok(tx) => Some(commit_group(tx, group)),
-            Err(e) => {
-                fail_group(group, &StoreError::from(e));
-                None
-            }
-        };
-        if let Some((completions, commit)) = committed {
-            for c in completions {
-                c(commit.as_ref().map(|_| ()).map_err(clone_error));
-            }
-        }
-        shared.queued.fetch_sub(taken, Ordering::AcqRel);
-        checkpoint_if_due(writer, shared);
-    }
-}
-
-/// Runs each job in its own savepoint, then commits the lot. A job alone
-/// needs no savepoint: if it fails, its whole transaction is rolled back.
-fn commit_group(
-    tx: Transaction<'_>,
-    mut group: Vec<Job>,
-) -> (Vec<Completion>, std::result::Result<(), StoreError>) {
-    if group.len() == 1 {
-        let job = group.remove(0);
-        let (ok, completion) = job(&tx);
-        let end = if ok {
-            tx.commit().map_err(StoreError::from)
-        } else {
-            // The job's own error is what its caller hears.
-            tx.rollback().map_err(StoreError::from)
-        };
-        if let Err(e) = &end {
-            tracing::error!(error = %e, "a write's commit or rollback failed");
-        }
-        return (vec![completion], end);
-    }
-    let mut completions = Vec::with_capacity(group.len());
-    for job in group {
-        if let Err(e) = exec(&tx, "SAVEPOINT job", []) {
-            // Not run at all: its caller is answered with an error when the job is dropped.
-            tracing::error!(error = %e, "cannot open a job's savepoint");
-            drop(job);
-            continue;
-        }
-        let (ok, completion) = job(&tx);
-        let closed = if ok {
-            exec(&tx, "RELEASE job", [])
-        } else {
-            exec(&tx, "ROLLBACK TO job", []).and_then(|_| exec(&tx, "RELEASE job", []))
-        };
-        if let Err(e) = closed {
-            tracing::error!(error = %e, "cannot close a job's savepoint");
-        }
-        completions.push(completion);
-    }
-    let commit = tx.commit().map_err(StoreError::from);
-    if let Err(e) = &commit {
-        tracing::error!(error = %e, jobs = completions.len(), "group commit failed");
-    }
-    (completions, commit)
 }
 
 /// Runs one statement from the connection's statement cache: the write path
@@ -483,143 +338,4 @@ pub(super) fn exec<P: rusqlite::Params>(
     params: P,
 ) -> rusqlite::Result<usize> {
     c.prepare_cached(sql)?.execute(params)
-}
-
-/// A group whose transaction could not begin: no job runs; dropping each
-/// answers its caller with an error.
-fn fail_group(group: Vec<Job>, e: &StoreError) {
-    tracing::error!(error = %e, jobs = group.len(), "cannot begin a write transaction");
-    drop(group);
-}
-
-fn clone_error(e: &StoreError) -> StoreError {
-    match e {
-        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
-        other => StoreError::Backend(other.to_string()),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{CHECKPOINT_PAGES, Engine, WAL_LIMIT_PAGES, connect};
-    use rusqlite::StatementStatus;
-    use std::path::Path;
-    use std::sync::Arc;
-    use std::sync::atomic::Ordering;
-
-    fn engine_on(path: &Path) -> Arc<Engine> {
-        let writer = connect(path).expect("connect");
-        writer
-            .execute_batch("CREATE TABLE t (n INTEGER PRIMARY KEY, filler BLOB)")
-            .expect("schema");
-        Engine::start(path, writer).expect("engine")
-    }
-
-    fn rows(path: &Path) -> i64 {
-        connect(path)
-            .expect("connect")
-            .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
-            .expect("count")
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_write_waits_while_another_process_holds_the_write_lock() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("t.db");
-        let engine = engine_on(&path);
-        // Another process (`onewindow sweep`, say) in the middle of a write.
-        let other = connect(&path).expect("connect");
-        other
-            .execute_batch("BEGIN IMMEDIATE; INSERT INTO t (n) VALUES (1);")
-            .expect("other writer");
-        let e = engine.clone();
-        let write = tokio::spawn(async move {
-            e.write(|tx| Ok(tx.execute("INSERT INTO t (n) VALUES (2)", [])?))
-                .await
-        });
-        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-        assert!(
-            !write.is_finished(),
-            "the write must wait for the lock, not fail at once"
-        );
-        other.execute_batch("COMMIT").expect("other commits");
-        let inserted = write.await.expect("task").expect("the write succeeds");
-        assert_eq!(inserted, 1);
-        assert_eq!(rows(&path), 2);
-        // With the lock free again, a write is answered at once.
-        engine
-            .write(|tx| Ok(tx.execute("INSERT INTO t (n) VALUES (3)", [])?))
-            .await
-            .expect("write");
-        assert_eq!(rows(&path), 3);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn the_wal_is_checkpointed_and_does_not_grow_without_bound() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let path = dir.path().join("t.db");
-        let engine = engine_on(&path);
-        // Steady writing, each write at least two pages (a 5 KB row spills
-        // into an overflow page): unchecked, the WAL would hold all of them,
-        // four times the limit.
-        let writes = 2 * usize::try_from(WAL_LIMIT_PAGES).expect("positive");
-        for n in 0..writes {
-            let n = i64::try_from(n).expect("small");
-            engine
-                .write(move |tx| {
-                    Ok(tx.execute("INSERT INTO t (n, filler) VALUES (?1, zeroblob(5000))", [n])?)
-                })
-                .await
-                .expect("write");
-        }
-        let wal = std::fs::metadata(dir.path().join("t.db-wal"))
-            .expect("the WAL file")
-            .len();
-        let unchecked = u64::try_from(2 * writes * 4096).expect("small");
-        assert!(
-            wal < unchecked / 2,
-            "WAL of {wal} bytes: it is never checkpointed ({unchecked} bytes unchecked)"
-        );
-        assert_eq!(rows(&path), i64::try_from(writes).expect("small"));
-        // A checkpoint costs two fsyncs and a sort of the WAL's index: one
-        // for each CHECKPOINT_PAGES new pages (a write here is two pages or
-        // a few more), not one for each commit once the WAL has passed that
-        // size (which ran 335–503 here).
-        let pages = 2 * writes;
-        let expected = pages / usize::try_from(CHECKPOINT_PAGES).expect("positive");
-        let ran = engine.shared.passive_checkpoints.load(Ordering::Relaxed);
-        assert!(
-            (1..=2 * expected).contains(&ran),
-            "{ran} passive checkpoints for {pages} or more WAL pages (about {expected} expected)"
-        );
-        drop(engine);
-    }
-
-    #[test]
-    fn a_cached_paged_query_is_not_planned_again_for_each_page() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let conn = connect(&dir.path().join("t.db")).expect("connect");
-        conn.execute_batch(
-            "CREATE TABLE t (unit TEXT, n INTEGER); CREATE INDEX t_unit ON t (unit, n);
-             INSERT INTO t VALUES ('a', 1), ('a', 2), ('a', 3), ('b', 4);",
-        )
-        .expect("schema");
-        let sql = "SELECT n FROM t WHERE unit = ?1 ORDER BY n LIMIT ?2 OFFSET ?3";
-        let mut pages = Vec::new();
-        for (limit, offset) in [(2, 0), (2, 2), (5, 0)] {
-            let mut st = conn.prepare_cached(sql).expect("prepare");
-            let page: Vec<i64> = st
-                .query_map(rusqlite::params!["a", limit, offset], |r| r.get(0))
-                .expect("query")
-                .collect::<rusqlite::Result<_>>()
-                .expect("rows");
-            pages.push(page);
-            assert_eq!(
-                st.get_status(StatementStatus::RePrepare),
-                0,
-                "binding a new LIMIT must not re-prepare the statement"
-            );
-        }
-        assert_eq!(pages, vec![vec![1, 2], vec![3], vec![1, 2, 3]]);
-    }
 }
