@@ -1,6 +1,8 @@
 //! All of onewindow's SQL, behind per-area traits ([`CaseStore`],
-//! [`CatalogStore`], [`AccountStore`], …) whose union is [`Store`], each with
-//! a SQLite and a PostgreSQL implementation beside the area's SQL. Each backend has its own embedded migrations
+//! [`CatalogStore`], [`AccountStore`], …) whose union is [`Store`]. An
+//! area's SQL is written once, in `sql/<area>.rs`, for both backends; each
+//! backend's `<area>.rs` implements the trait by handing its connection to
+//! it. Each backend has its own embedded migrations
 //! (`migrations/sqlite`, `migrations/postgres`); opening a store migrates it
 //! and, on a fresh database, loads the default units, users and catalog.
 

@@ -6,9 +6,9 @@ use super::audit::*;
 use super::cases::load_case;
 use super::*;
 use crate::cases::EventRow;
-use crate::sql::{Pg, cases as shared};
+use crate::sql::{Json, Pg, cases as shared};
 use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError, Visit};
-use chrono::{DateTime, NaiveDate, SubsecRound, Utc};
+use chrono::{NaiveDate, SubsecRound};
 use deadpool_postgres::{GenericClient, Transaction};
 use domain::case::Case;
 
@@ -141,71 +141,21 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     Ok((load_case(tx, id, false).await?, true))
 }
 
-/// What an update starts from: the row as stored, locked.
-pub(super) struct Stored {
-    version: i64,
-    receipt_no: String,
-    intake_unit: String,
-    applicant_user: Option<String>,
-    created_at: DateTime<Utc>,
-    state: String,
-    /// The body as the database keeps it: what the audit record's `before` holds.
-    body: String,
-}
-
-pub(super) async fn read_stored(tx: &Transaction<'_>, id: i64) -> Result<Stored> {
-    let row = tx
-        .query_opt(
-            "SELECT version, receipt_no, intake_unit, applicant_user, created_at, state, body::text
-             FROM cases WHERE id = $1 FOR UPDATE",
-            &[&id],
-        )
-        .await?
-        .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))?;
-    Ok(Stored {
-        version: row.try_get(0)?,
-        receipt_no: row.try_get(1)?,
-        intake_unit: row.try_get(2)?,
-        applicant_user: row.try_get(3)?,
-        created_at: row.try_get(4)?,
-        state: row.try_get(5)?,
-        body: row.try_get(6)?,
-    })
-}
-
-/// Applies a computed change inside `tx`, refusing it if the case moved on.
-/// The audit record holds the body as stored before and after (the text
-/// PostgreSQL keeps, not a re-serialisation), and the record returned is
-/// the row as written, not read back.
+/// Applies a computed change inside `tx`, refusing it if the case moved on,
+/// writing only the columns it changed. The audit record's `before` is the
+/// body as stored (the text PostgreSQL keeps, not a re-serialisation), and
+/// the record returned is the row as written, not read back.
 pub(super) async fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
-    let stored = read_stored(tx, u.id).await?;
-    if stored.version != u.expected_version {
-        return Err(StoreError::Conflict(format!(
-            "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
-            stored.version, u.expected_version
-        )));
-    }
+    let db = Pg(tx);
+    let stored = shared::read_stored(&db, u.id).await?;
     let case = &u.case;
-    let body = serde_json::to_value(case).map_err(json_err)?;
+    let body = Json::of(case)?;
     let k = &u.clock;
-    let after: String = tx
-        .query_one(
-            "UPDATE cases SET state = $1, accepted_on = $2, concluded_on = $3, deadline = $4, warn_from = $5,
-                 statutory_deadline = $6, concluded_late = $7, supplement_by = $8, body = $9, updated_at = $10,
-                 version = version + 1
-             WHERE id = $11
-             RETURNING body::text",
-            &[
-                &case.state.as_str(), &case.accepted_on, &case.concluded_on, &k.deadline, &k.warn_from,
-                &k.statutory_deadline, &k.concluded_late, &k.supplement_by, &body, &u.at, &u.id,
-            ],
-        )
-        .await?
-        .try_get(0)?;
+    shared::write_changed(&db, u, &stored.moving, &body).await?;
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
-        from: Some(&stored.state),
+        from: Some(&stored.moving.state),
         to: case.state.as_str(),
         effects: &u.effects,
         actor: &u.actor,
@@ -213,14 +163,14 @@ pub(super) async fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseR
     };
     add_event(tx, u.id, &row).await?;
     set_holders(tx, u.id, case, k.deadline).await?;
-    shared::record_broken_commitments(&Pg(tx), u).await?;
+    shared::record_broken_commitments(&db, u).await?;
     let audit = entry(
         &u.actor,
         "case",
         &stored.receipt_no,
         &u.action,
         Some(stored.body),
-        Some(after),
+        Some(body.0),
     );
     append_audit(tx, &audit, u.at).await?;
     Ok(CaseRecord {

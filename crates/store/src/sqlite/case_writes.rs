@@ -3,15 +3,15 @@
 //! audit record of the same transaction.
 
 use super::audit::{append_audit, entry};
-use super::cases::{load_case, read_clock};
+use super::cases::load_case;
 use super::engine::exec;
 use super::*;
 use crate::cases::EventRow;
-use crate::sql::{Lite, cases as shared, now};
-use crate::{CaseRecord, CaseUpdate, ClockIndex, NewCase, Result, StoreError, Visit};
-use chrono::{DateTime, NaiveDate, Utc};
+use crate::sql::{Json, Lite, cases as shared, now};
+use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError, Visit};
+use chrono::NaiveDate;
 use domain::case::Case;
-use rusqlite::{OptionalExtension, ToSql, Transaction, params, params_from_iter};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 /// Creates a case (or replays an idempotent create) inside `tx`.
 pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord, bool)> {
@@ -98,96 +98,10 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
     Ok((record, true))
 }
 
-/// The stored row of a case as an update needs it: its version, the
-/// columns the returned record carries, the columns a step may change, and
-/// its body as stored (the audit record's `before`), read without parsing
-/// the body.
-pub(super) struct Stored {
-    version: i64,
-    receipt_no: String,
-    intake_unit: String,
-    applicant_user: Option<String>,
-    body: String,
-    created_at: DateTime<Utc>,
-    moving: Moving,
-}
-
-/// The columns of a case row a step may change besides its body and
-/// version. An update sets only those that differ from the stored row:
-/// SQLite rewrites the entry of every index on a column named in SET, and
-/// fires the SLA tally's trigger, whether the value changed or not, and
-/// most steps change the state alone.
-pub(super) struct Moving {
-    state: String,
-    accepted_on: Option<NaiveDate>,
-    concluded_on: Option<NaiveDate>,
-    clock: ClockIndex,
-}
-
-impl Moving {
-    fn of(case: &Case, clock: ClockIndex) -> Moving {
-        Moving {
-            state: case.state.as_str().to_owned(),
-            accepted_on: case.accepted_on,
-            concluded_on: case.concluded_on,
-            clock,
-        }
-    }
-
-    /// The columns whose value in `self` differs from `stored`, with their new values.
-    fn changed_from<'a>(&'a self, stored: &Moving) -> Vec<(&'static str, &'a dyn ToSql)> {
-        fn differs<'a, T: PartialEq + ToSql>(
-            set: &mut Vec<(&'static str, &'a dyn ToSql)>,
-            column: &'static str,
-            new: &'a T,
-            old: &T,
-        ) {
-            if new != old {
-                set.push((column, new));
-            }
-        }
-        let (new, old) = (&self.clock, &stored.clock);
-        let mut set = Vec::new();
-        differs(&mut set, "state", &self.state, &stored.state);
-        differs(
-            &mut set,
-            "accepted_on",
-            &self.accepted_on,
-            &stored.accepted_on,
-        );
-        differs(
-            &mut set,
-            "concluded_on",
-            &self.concluded_on,
-            &stored.concluded_on,
-        );
-        differs(&mut set, "deadline", &new.deadline, &old.deadline);
-        differs(&mut set, "warn_from", &new.warn_from, &old.warn_from);
-        differs(
-            &mut set,
-            "statutory_deadline",
-            &new.statutory_deadline,
-            &old.statutory_deadline,
-        );
-        differs(
-            &mut set,
-            "concluded_late",
-            &new.concluded_late,
-            &old.concluded_late,
-        );
-        differs(
-            &mut set,
-            "supplement_by",
-            &new.supplement_by,
-            &old.supplement_by,
-        );
-        set
-    }
-}
-
 /// Applies a computed change inside `tx`, refusing it if the case moved on.
 pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord> {
-    let stored = read_stored(tx, u.id)?;
+    let db = Lite(tx);
+    let stored = now(shared::read_stored(&db, u.id))?;
     if stored.version != u.expected_version {
         return Err(StoreError::Conflict(format!(
             "办件已被他人修改（当前版本 {}，提交的版本 {}），请刷新后重试",
@@ -195,9 +109,9 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
         )));
     }
     let case = &u.case;
-    let body = serde_json::to_string(case).map_err(json_err)?;
+    let body = Json::of(case)?;
     let k = &u.clock;
-    write_changed(tx, u, &stored.moving, &body)?;
+    now(shared::write_changed(&db, u, &stored.moving, &body))?;
     let row = EventRow {
         action: &u.action,
         payload: &u.payload,
@@ -209,7 +123,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
     };
     add_event(tx, u.id, &row)?;
     set_holders(tx, u.id, case, k.deadline, false)?;
-    now(shared::record_broken_commitments(&Lite(tx), u))?;
+    now(shared::record_broken_commitments(&db, u))?;
     append_audit(
         tx,
         &entry(
@@ -218,7 +132,7 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
             &stored.receipt_no,
             &u.action,
             Some(stored.body),
-            Some(body),
+            Some(body.0),
         ),
         u.at,
     )?;
@@ -234,66 +148,6 @@ pub(super) fn update(tx: &Transaction<'_>, u: &CaseUpdate) -> Result<CaseRecord>
         created_at: stored.created_at,
         updated_at: u.at,
     })
-}
-
-/// The stored row an update starts from.
-pub(super) fn read_stored(tx: &Transaction<'_>, id: i64) -> Result<Stored> {
-    tx.prepare_cached(
-        "SELECT version, receipt_no, intake_unit, applicant_user, body, created_at, state,
-             accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
-             concluded_late, supplement_by
-         FROM cases WHERE id = ?1",
-    )?
-    .query_row([id], |r| {
-        Ok(Stored {
-            version: r.get(0)?,
-            receipt_no: r.get(1)?,
-            intake_unit: r.get(2)?,
-            applicant_user: r.get(3)?,
-            body: r.get(4)?,
-            created_at: r.get(5)?,
-            moving: Moving {
-                state: r.get(6)?,
-                accepted_on: r.get(7)?,
-                concluded_on: r.get(8)?,
-                clock: read_clock(r, 9)?,
-            },
-        })
-    })
-    .optional()?
-    .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
-}
-
-/// Sets the columns the step changed, the body and the version: SQLite
-/// rewrites the index entries of every column a SET names, changed or not.
-pub(super) fn write_changed(
-    tx: &Transaction<'_>,
-    u: &CaseUpdate,
-    before: &Moving,
-    body: &str,
-) -> Result<()> {
-    let moving = Moving::of(&u.case, u.clock);
-    let changed = moving.changed_from(before);
-    let mut sql = String::from("UPDATE cases SET ");
-    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(changed.len() + 4);
-    for (column, value) in changed {
-        args.push(value);
-        sql.push_str(&format!("{column} = ?{}, ", args.len()));
-    }
-    sql.push_str(&format!(
-        "body = ?{}, updated_at = ?{}, version = version + 1 WHERE id = ?{} AND version = ?{}",
-        args.len() + 1,
-        args.len() + 2,
-        args.len() + 3,
-        args.len() + 4
-    ));
-    args.extend([&body as &dyn ToSql, &u.at, &u.id, &u.expected_version]);
-    if exec(tx, &sql, params_from_iter(args))? != 1 {
-        return Err(StoreError::Conflict(
-            "办件已被他人修改，请刷新后重试".into(),
-        ));
-    }
-    Ok(())
 }
 
 pub(super) fn set_holders(
