@@ -2,39 +2,14 @@
 
 use super::case_writes::*;
 use super::*;
+use crate::sql::cases::CASE_COLUMNS;
 use crate::sql::{Pg, cases as shared};
 
-use crate::{Actor, CaseFilter, CaseRecord, ClockIndex, Result, Scope, SlaCounts, StoreError};
+use crate::{Actor, CaseFilter, CaseRecord, Result, Scope, SlaCounts, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
 use domain::case::SlaStatus;
-use tokio_postgres::Row;
 use tokio_postgres::types::ToSql;
-
-const COLUMNS: &str =
-    "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
-    c.statutory_deadline, c.concluded_late, c.supplement_by, c.body, c.created_at, c.updated_at";
-
-fn record(r: &Row) -> Result<CaseRecord> {
-    let body: serde_json::Value = r.try_get(10)?;
-    Ok(CaseRecord {
-        id: r.try_get(0)?,
-        receipt_no: r.try_get(1)?,
-        version: r.try_get(2)?,
-        intake_unit: r.try_get(3)?,
-        applicant_user: r.try_get(4)?,
-        clock: ClockIndex {
-            deadline: r.try_get(5)?,
-            warn_from: r.try_get(6)?,
-            statutory_deadline: r.try_get(7)?,
-            concluded_late: r.try_get(8)?,
-            supplement_by: r.try_get(9)?,
-        },
-        case: serde_json::from_value(body).map_err(json_err)?,
-        created_at: r.try_get(11)?,
-        updated_at: r.try_get(12)?,
-    })
-}
 
 type Params<'a> = Vec<Box<dyn ToSql + Sync + Send + 'a>>;
 
@@ -44,12 +19,16 @@ async fn query_cases(
     args: &Params<'_>,
 ) -> Result<Vec<CaseRecord>> {
     let refs: Vec<&(dyn ToSql + Sync)> = args.iter().map(|b| &**b as &(dyn ToSql + Sync)).collect();
-    c.query(sql, &refs).await?.iter().map(record).collect()
+    c.query(sql, &refs)
+        .await?
+        .iter()
+        .map(|r| shared::case_record(r))
+        .collect()
 }
 
 pub(super) async fn load_case(c: &impl GenericClient, id: i64, lock: bool) -> Result<CaseRecord> {
     let suffix = if lock { " FOR UPDATE" } else { "" };
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = $1{suffix}");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1{suffix}");
     query_cases(c, &sql, &vec![Box::new(id)])
         .await?
         .pop()
@@ -73,7 +52,7 @@ pub(super) async fn load_scoped(
         }
         None => String::new(),
     };
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = $1{cond}");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = $1{cond}");
     query_cases(c, &sql, &args)
         .await?
         .pop()
@@ -81,7 +60,7 @@ pub(super) async fn load_scoped(
 }
 
 pub(super) async fn load_by_receipt(c: &impl GenericClient, receipt: &str) -> Result<CaseRecord> {
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.receipt_no = $1");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.receipt_no = $1");
     query_cases(c, &sql, &vec![Box::new(receipt.to_owned())])
         .await?
         .pop()
@@ -141,7 +120,7 @@ pub(super) async fn list(c: &impl GenericClient, f: &CaseFilter) -> Result<Vec<C
     // cases' index `cases_open_by_deadline`, so a page of the 预警 or 超期
     // list reads that page, not every match.
     let sql = format!(
-        "SELECT {COLUMNS} FROM cases c {filter} ORDER BY c.deadline, c.id LIMIT {lp} OFFSET {op}"
+        "SELECT {CASE_COLUMNS} FROM cases c {filter} ORDER BY c.deadline, c.id LIMIT {lp} OFFSET {op}"
     );
     query_cases(c, &sql, &args).await
 }
@@ -156,7 +135,7 @@ pub(super) async fn inbox(
     // NULLs last), then case id: the order of the index `case_holders_page`,
     // so a page reads its own rows however many the unit holds.
     let sql = format!(
-        "SELECT {COLUMNS} FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = $1
+        "SELECT {CASE_COLUMNS} FROM case_holders h JOIN cases c ON c.id = h.case_id WHERE h.unit = $1
          ORDER BY h.deadline, h.case_id LIMIT $2 OFFSET $3"
     );
     query_cases(

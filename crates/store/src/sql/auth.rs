@@ -1,7 +1,7 @@
 //! Accounts, sessions, API tokens and login attempts: the SQL.
 
 use super::audit::append;
-use super::org::{unit_kind, user_row};
+use super::org::{unit_exists, unit_kind, user_row};
 use super::{Db, Param};
 use crate::audit::entry;
 use crate::{
@@ -40,16 +40,7 @@ pub(crate) async fn create_account(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let u = &a.user;
-    let unit = db
-        .opt(
-            "SELECT 1 FROM units WHERE code = $1",
-            &[&u.unit.as_str()],
-            |_| Ok(()),
-        )
-        .await?;
-    if unit.is_none() {
-        return Err(StoreError::NotFound(format!("单位 {}", u.unit)));
-    }
+    unit_exists(db, &u.unit).await?;
     let n = db
         .exec(
             "INSERT INTO users (username, display_name, unit, role, created_at, password_hash, applicant_id, phone)

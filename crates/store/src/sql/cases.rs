@@ -7,9 +7,32 @@
 use super::audit::append;
 use super::{Cells, Db, Json, Param, first};
 use crate::audit::entry;
-use crate::{Actor, BrokenCommitment, CaseEvent, CaseUpdate, ClockIndex, Result, Visit};
+use crate::{
+    Actor, BrokenCommitment, CaseEvent, CaseRecord, CaseUpdate, ClockIndex, Result, Visit,
+};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::{Case, Effect};
+
+/// The columns of a case record, the table named `c`: what
+/// [`case_record`] reads.
+pub(crate) const CASE_COLUMNS: &str =
+    "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
+    c.statutory_deadline, c.concluded_late, c.supplement_by, c.body, c.created_at, c.updated_at";
+
+/// A case record from the [`CASE_COLUMNS`] of a row.
+pub(crate) fn case_record(r: &dyn Cells) -> Result<CaseRecord> {
+    Ok(CaseRecord {
+        id: r.get(0)?,
+        receipt_no: r.get(1)?,
+        version: r.get(2)?,
+        intake_unit: r.get(3)?,
+        applicant_user: r.get(4)?,
+        clock: read_clock(r, 5)?,
+        case: r.json(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
 
 /// A case's timeline, oldest first.
 pub(crate) async fn events(db: &impl Db, id: i64) -> Result<Vec<CaseEvent>> {

@@ -128,19 +128,17 @@ pub(crate) async fn users(db: &impl Db) -> Result<Vec<User>> {
     .await
 }
 
+/// `NotFound` unless the unit exists.
+pub(crate) async fn unit_exists(db: &impl Db, unit: &UnitCode) -> Result<()> {
+    let sql = "SELECT 1 FROM units WHERE code = $1";
+    let found = db.opt(sql, &[&unit.as_str()], |_| Ok(())).await?;
+    found.ok_or_else(|| StoreError::NotFound(format!("单位 {unit}")))
+}
+
 /// Stores a user (new, or replacing the one with its username) of a unit
 /// that exists.
 async fn insert_user(db: &impl Db, u: &User, now: DateTime<Utc>) -> Result<()> {
-    let unit = db
-        .opt(
-            "SELECT 1 FROM units WHERE code = $1",
-            &[&u.unit.as_str()],
-            |_| Ok(()),
-        )
-        .await?;
-    if unit.is_none() {
-        return Err(StoreError::NotFound(format!("单位 {}", u.unit)));
-    }
+    unit_exists(db, &u.unit).await?;
     db.exec(
         "INSERT INTO users (username, display_name, unit, role, created_at) VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (username) DO UPDATE SET display_name = excluded.display_name,

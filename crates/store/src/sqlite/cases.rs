@@ -3,82 +3,26 @@
 use super::case_writes::*;
 use super::*;
 
+use crate::sql::cases::CASE_COLUMNS;
 use crate::sql::{Lite, cases as shared, now};
-use crate::{Actor, CaseFilter, CaseRecord, ClockIndex, Result, Scope, SlaCounts, StoreError};
+use crate::{Actor, CaseFilter, CaseRecord, Result, Scope, SlaCounts, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::SlaStatus;
 use rusqlite::types::Value;
-use rusqlite::{Connection, Row, params, params_from_iter};
-
-const COLUMNS: &str =
-    "c.id, c.receipt_no, c.version, c.intake_unit, c.applicant_user, c.deadline, c.warn_from,
-    c.statutory_deadline, c.concluded_late, c.supplement_by, c.body, c.created_at, c.updated_at";
-
-/// A case row as read, its JSON body not yet parsed.
-struct Raw {
-    id: i64,
-    receipt_no: String,
-    version: i64,
-    intake_unit: String,
-    applicant_user: Option<String>,
-    clock: ClockIndex,
-    body: String,
-    created_at: DateTime<Utc>,
-    updated_at: DateTime<Utc>,
-}
-
-/// The clock columns (deadline, warn_from, statutory_deadline,
-/// concluded_late, supplement_by) of a case row, read from column `first` on.
-pub(super) fn read_clock(r: &Row<'_>, first: usize) -> rusqlite::Result<ClockIndex> {
-    Ok(ClockIndex {
-        deadline: r.get(first)?,
-        warn_from: r.get(first + 1)?,
-        statutory_deadline: r.get(first + 2)?,
-        concluded_late: r.get(first + 3)?,
-        supplement_by: r.get(first + 4)?,
-    })
-}
-
-impl Raw {
-    fn read(r: &Row<'_>) -> rusqlite::Result<Raw> {
-        Ok(Raw {
-            id: r.get(0)?,
-            receipt_no: r.get(1)?,
-            version: r.get(2)?,
-            intake_unit: r.get(3)?,
-            applicant_user: r.get(4)?,
-            clock: read_clock(r, 5)?,
-            body: r.get(10)?,
-            created_at: r.get(11)?,
-            updated_at: r.get(12)?,
-        })
-    }
-
-    fn parse(self) -> Result<CaseRecord> {
-        Ok(CaseRecord {
-            id: self.id,
-            receipt_no: self.receipt_no,
-            version: self.version,
-            intake_unit: self.intake_unit,
-            applicant_user: self.applicant_user,
-            clock: self.clock,
-            case: serde_json::from_str(&self.body).map_err(json_err)?,
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-        })
-    }
-}
+use rusqlite::{Connection, params, params_from_iter};
 
 fn query_cases(c: &Connection, sql: &str, args: Vec<Value>) -> Result<Vec<CaseRecord>> {
     let mut st = c.prepare_cached(sql)?;
-    let raws = st
-        .query_map(params_from_iter(args), Raw::read)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    raws.into_iter().map(Raw::parse).collect()
+    let mut rows = st.query(params_from_iter(args))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(shared::case_record(r)?);
+    }
+    Ok(out)
 }
 
 pub(super) fn load_case(c: &Connection, id: i64) -> Result<CaseRecord> {
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = ?1");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ?1");
     query_cases(c, &sql, vec![Value::Integer(id)])?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
@@ -97,14 +41,14 @@ pub(super) fn load_scoped(c: &Connection, id: i64, scope: &Scope) -> Result<Case
         }
         None => String::new(),
     };
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.id = ?1{cond}");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.id = ?1{cond}");
     query_cases(c, &sql, args)?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("办件 {id}")))
 }
 
 pub(super) fn load_by_receipt(c: &Connection, receipt: &str) -> Result<CaseRecord> {
-    let sql = format!("SELECT {COLUMNS} FROM cases c WHERE c.receipt_no = ?1");
+    let sql = format!("SELECT {CASE_COLUMNS} FROM cases c WHERE c.receipt_no = ?1");
     query_cases(c, &sql, vec![Value::Text(receipt.to_owned())])?
         .pop()
         .ok_or_else(|| StoreError::NotFound(format!("受理编号 {receipt}")))
@@ -168,8 +112,9 @@ pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
     } else {
         "c.deadline IS NULL, c.deadline, c.id"
     };
-    let sql =
-        format!("SELECT {COLUMNS} FROM cases c {filter} ORDER BY {order} LIMIT {lp} OFFSET {op}");
+    let sql = format!(
+        "SELECT {CASE_COLUMNS} FROM cases c {filter} ORDER BY {order} LIMIT {lp} OFFSET {op}"
+    );
     query_cases(c, &sql, args)
 }
 
@@ -184,7 +129,7 @@ pub(super) fn inbox(
     // which covers it: a page reads its own rows, however many the unit
     // holds. Only those rows are then joined to the cases.
     let sql = format!(
-        "SELECT {COLUMNS} FROM (SELECT case_id, deadline FROM case_holders WHERE unit = ?1
+        "SELECT {CASE_COLUMNS} FROM (SELECT case_id, deadline FROM case_holders WHERE unit = ?1
              ORDER BY deadline IS NULL, deadline, case_id LIMIT ?2 OFFSET ?3) h
          JOIN cases c ON c.id = h.case_id
          ORDER BY h.deadline IS NULL, h.deadline, c.id"
