@@ -44,21 +44,11 @@ pub mod calendar;
 pub mod case;
 pub mod catalog;
 pub mod defaults;
+pub mod error;
 pub mod evaluation;
 pub mod hotline;
 pub mod party;
 pub mod time;
 pub mod unit;
 
-/// What kind of refusal a rule gives: every error of this crate says which,
-/// so that a refusal has the same meaning (and the same HTTP status) on
-/// every path that meets it, the API and the pages alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
-    /// The request breaks a rule of its own data (a missing reason, a bad number).
-    Invalid,
-    /// The record's present state does not allow it (an illegal transition, a second rating).
-    Clash,
-    /// The person may not do it (their role, their unit, their hall's level).
-    Forbidden,
-}
+pub use error::{ErrorCode, ErrorKind};

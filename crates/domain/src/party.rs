@@ -50,16 +50,16 @@ pub enum IdError {
 
 impl IdError {
     /// The stable code the API returns: `invalid_credit_code` or `invalid_id_number`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
             IdError::Length { kind, .. }
             | IdError::Character { kind, .. }
             | IdError::Check { kind, .. }
                 if *kind == CREDIT_KIND =>
             {
-                "invalid_credit_code"
+                crate::ErrorCode::InvalidCreditCode
             }
-            _ => "invalid_id_number",
+            _ => crate::ErrorCode::InvalidIdNumber,
         }
     }
 }

@@ -216,8 +216,8 @@ struct Players {
 impl Players {
     fn unit(&self, code: &str) -> Result<&Access> {
         self.units.iter().find(|a| a.unit == code).ok_or_else(|| {
-            crate::service::ServiceError::invalid(
-                "demo_user",
+            crate::service::ServiceError::refused(
+                domain::ErrorCode::DemoUser,
                 format!("演示数据缺少 {code} 的审批人员"),
             )
         })
@@ -239,7 +239,9 @@ async fn players(svc: &Services) -> Result<Players> {
         }
     }
     let take = |name: &str| of.iter().find(|a| a.username == name).cloned();
-    let missing = || crate::service::ServiceError::invalid("demo_user", "演示数据缺少热线坐席");
+    let missing = || {
+        crate::service::ServiceError::refused(domain::ErrorCode::DemoUser, "演示数据缺少热线坐席")
+    };
     Ok(Players {
         hotline: take("hotline").ok_or_else(missing)?,
         units: of

@@ -18,10 +18,10 @@ use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use domain::Refusal;
 use domain::case::CaseError;
 use domain::catalog::{CatalogError, Problem};
 use domain::party::IdError;
+use domain::{ErrorCode, ErrorKind};
 use serde::Serialize;
 use store::StoreError;
 
@@ -38,7 +38,8 @@ pub struct ErrorBody {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ErrorDetail {
     /// Stable snake_case code, e.g. `illegal_transition`, `not_found`, `unauthorized`.
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     /// What went wrong, in Chinese, for a person.
     pub message: String,
     /// For `catalog_invalid`: every problem found (code, field, message).
@@ -50,8 +51,7 @@ pub struct ErrorDetail {
 /// A failed request: a status, a stable code and a Chinese message.
 #[derive(Debug)]
 pub struct AppError {
-    status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     problems: Vec<Problem>,
 }
@@ -60,10 +60,9 @@ pub struct AppError {
 const INTERNAL_MESSAGE: &str = "服务器内部错误，请稍后重试；如持续出现请联系管理员";
 
 impl AppError {
-    /// An error with a status, a code and a message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with its code (whose kind decides the status) and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
             code,
             message: message.into(),
             problems: Vec::new(),
@@ -72,55 +71,51 @@ impl AppError {
 
     /// 400: the request itself is malformed (body, query, path or header).
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+        Self::new(ErrorCode::BadRequest, message)
     }
 
     /// 401: no token, or one we do not know.
     pub fn unauthorized() -> Self {
         Self::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
+            ErrorCode::Unauthorized,
             "缺少或无效的访问令牌，请在 Authorization 头中提供 Bearer 令牌",
         )
     }
 
     /// 404.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", message)
+        Self::new(ErrorCode::NotFound, message)
     }
 
     /// 500 for a failure whose detail must not reach the client; the detail is logged.
     pub fn internal(detail: &dyn std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "request failed");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal",
-            INTERNAL_MESSAGE,
-        )
+        Self::new(ErrorCode::Internal, INTERNAL_MESSAGE)
     }
 
     /// The HTTP status.
     pub fn status(&self) -> StatusCode {
-        self.status
+        status_of(self.code.kind())
     }
 
     /// The stable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 }
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
+        let status = self.status();
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.to_owned(),
+                code: self.code,
                 message: self.message,
                 problems: self.problems,
             },
         };
-        let mut response = (self.status, Json(body)).into_response();
-        if self.status == StatusCode::UNAUTHORIZED {
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
             response
                 .headers_mut()
                 .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -129,13 +124,20 @@ impl IntoResponse for AppError {
     }
 }
 
-/// The status of each kind of refusal: a rule of the request's own data
-/// (422), a clash with the record as it stands (409), no permission (403).
-fn refusal_status(refusal: Refusal) -> StatusCode {
-    match refusal {
-        Refusal::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
-        Refusal::Clash => StatusCode::CONFLICT,
-        Refusal::Forbidden => StatusCode::FORBIDDEN,
+/// The HTTP status of each kind of answer, for every code: the one place a
+/// status is chosen.
+pub fn status_of(kind: ErrorKind) -> StatusCode {
+    match kind {
+        ErrorKind::Invalid => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorKind::Clash => StatusCode::CONFLICT,
+        ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+        ErrorKind::Malformed => StatusCode::BAD_REQUEST,
+        ErrorKind::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorKind::Missing => StatusCode::NOT_FOUND,
+        ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorKind::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorKind::UnsupportedMedia => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
 
@@ -144,11 +146,7 @@ impl AppError {
     /// pages render the same status, code and message the API sends.
     pub fn of(e: &ServiceError) -> Self {
         match e {
-            ServiceError::Refused {
-                refusal,
-                code,
-                message,
-            } => Self::new(refusal_status(*refusal), code, message.clone()),
+            ServiceError::Refused { code, message } => Self::new(*code, message.clone()),
             ServiceError::Store(e) => Self::of_store(e),
         }
     }
@@ -156,11 +154,9 @@ impl AppError {
     fn of_store(e: &StoreError) -> Self {
         match e {
             StoreError::NotFound(_) => Self::not_found(e.to_string()),
-            StoreError::Conflict(_) => Self::new(StatusCode::CONFLICT, "conflict", e.to_string()),
+            StoreError::Conflict(_) => Self::new(ErrorCode::Conflict, e.to_string()),
             StoreError::Catalog(c) => Self::of_catalog(c),
-            StoreError::Invalid(m) => {
-                Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone())
-            }
+            StoreError::Invalid(m) => Self::new(ErrorCode::Invalid, m.clone()),
             StoreError::Backend(detail) => Self::internal(detail),
         }
     }
@@ -172,11 +168,7 @@ impl AppError {
         };
         Self {
             problems,
-            ..Self::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "catalog_invalid",
-                e.to_string(),
-            )
+            ..Self::new(ErrorCode::CatalogInvalid, e.to_string())
         }
     }
 
@@ -220,15 +212,12 @@ impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r {
             JsonRejection::MissingJsonContentType(_) => Self::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
+                ErrorCode::UnsupportedMediaType,
                 "请求体须为 JSON，并带 Content-Type: application/json",
             ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "请求体过大",
-            ),
+            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                Self::new(ErrorCode::PayloadTooLarge, "请求体过大")
+            }
             JsonRejection::JsonSyntaxError(_) => {
                 Self::bad_request("请求体不是有效的 JSON（语法错误或内容不完整）")
             }
@@ -300,8 +289,7 @@ pub async fn no_route(uri: axum::http::Uri) -> Response {
 /// A known path asked with a method it does not serve.
 pub async fn method_not_allowed() -> AppError {
     AppError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "该接口不支持此请求方法，请查看 /api/docs",
     )
 }
@@ -368,12 +356,12 @@ mod tests {
         });
         assert_eq!(
             (illegal.status(), illegal.code()),
-            (StatusCode::CONFLICT, "illegal_transition")
+            (StatusCode::CONFLICT, ErrorCode::IllegalTransition)
         );
         let rule = AppError::from(CaseError::StepNotOpen(3));
         assert_eq!(
             (rule.status(), rule.code()),
-            (StatusCode::UNPROCESSABLE_ENTITY, "step_not_open")
+            (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::StepNotOpen)
         );
     }
 }

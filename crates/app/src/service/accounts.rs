@@ -395,7 +395,8 @@ impl Services {
         user: &User,
         password: Option<&str>,
     ) -> Result<()> {
-        check_username(&user.username).map_err(|m| ServiceError::invalid("invalid_username", m))?;
+        check_username(&user.username)
+            .map_err(|m| ServiceError::refused(domain::ErrorCode::InvalidUsername, m))?;
         let password_hash = password.map(new_password_hash).transpose()?;
         let account = NewAccount {
             user: user.clone(),
@@ -440,7 +441,8 @@ fn lookup_key(receipt: &str) -> String {
 }
 
 fn new_password_hash(password: &str) -> Result<String> {
-    check_password(password).map_err(|m| ServiceError::invalid("weak_password", m))?;
+    check_password(password)
+        .map_err(|m| ServiceError::refused(domain::ErrorCode::WeakPassword, m))?;
     hash_password(password)
 }
 

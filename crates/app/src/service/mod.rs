@@ -22,7 +22,7 @@ pub use accounts::{
 pub use catalog::CatalogSnapshot;
 pub use clock::{Clock, FixedClock, SystemClock, shanghai_today};
 pub use directory::Names;
-pub use error::{FORBIDDEN, ServiceError};
+pub use error::ServiceError;
 pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 
 use chrono::NaiveDate;
@@ -110,8 +110,8 @@ impl ApplicantInput {
     pub fn parse(self) -> Result<Applicant> {
         let name_ok = |n: &str| {
             if n.trim().is_empty() {
-                Err(ServiceError::invalid(
-                    "applicant_name_required",
+                Err(ServiceError::refused(
+                    domain::ErrorCode::ApplicantNameRequired,
                     "申请人姓名或名称不能为空",
                 ))
             } else {
@@ -279,8 +279,9 @@ impl Services {
         applicant_user: Option<String>,
         by: By<'_>,
     ) -> Result<(CaseView, bool)> {
-        let code = MatterCode::parse(&input.matter)
-            .map_err(|_| ServiceError::invalid("invalid_matter_code", "事项编码无效"))?;
+        let code = MatterCode::parse(&input.matter).map_err(|_| {
+            ServiceError::refused(domain::ErrorCode::InvalidMatterCode, "事项编码无效")
+        })?;
         let version = self.store.matter(&code, None).await?;
         let applicant = input.applicant.parse()?;
         let today = self.today();
@@ -299,8 +300,8 @@ impl Services {
                     | Action::AcceptWithDeficiency { .. }
                     | Action::NotifyOnce { .. }
             ) {
-                return Err(ServiceError::invalid(
-                    "invalid_intake",
+                return Err(ServiceError::refused(
+                    domain::ErrorCode::InvalidIntake,
                     "窗口受理只能是受理、容缺受理或一次性告知",
                 ));
             }
@@ -505,7 +506,8 @@ pub async fn load_calendar(store: &dyn Store) -> Result<Calendar> {
         .filter_map(|y| official.arrangement(y).cloned())
         .collect();
     years.extend(store.calendar_years().await?);
-    Calendar::new(years).map_err(|e| ServiceError::invalid("invalid_calendar", e.to_string()))
+    Calendar::new(years)
+        .map_err(|e| ServiceError::refused(domain::ErrorCode::InvalidCalendar, e.to_string()))
 }
 
 /// The SLA status of a view, for filters given as text.

@@ -277,42 +277,32 @@ pub enum CaseError {
 }
 
 impl CaseError {
-    /// What kind of refusal this is.
-    pub fn refusal(&self) -> crate::Refusal {
-        match self {
-            CaseError::IllegalTransition { .. } => crate::Refusal::Clash,
-            CaseError::SystemOnly
-            | CaseError::RoleMayNot { .. }
-            | CaseError::UnitMayNot(_)
-            | CaseError::NotHandledHere(_) => crate::Refusal::Forbidden,
-            _ => crate::Refusal::Invalid,
-        }
-    }
-
     /// The stable snake_case code the API returns.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            CaseError::IllegalTransition { .. } => "illegal_transition",
-            CaseError::DeficiencyNotAllowed => "deficiency_not_allowed",
-            CaseError::CoreMaterialMissing(_) => "core_material_missing",
-            CaseError::UnknownMaterial(_) => "unknown_material",
-            CaseError::SupplementDateOutOfRange { .. } => "supplement_date_out_of_range",
-            CaseError::CommitmentNotAllowed => "commitment_not_allowed",
-            CaseError::NotACertificate(_) => "not_a_certificate",
-            CaseError::VerificationDateInPast => "verification_date_in_past",
-            CaseError::ReasonRequired => "reason_required",
-            CaseError::NothingListed => "nothing_listed",
-            CaseError::StepNotOpen(_) => "step_not_open",
-            CaseError::StepsPending(_) => "steps_pending",
-            CaseError::DeficiencyOutstanding(_) => "deficiency_outstanding",
-            CaseError::NothingToSupplement => "nothing_to_supplement",
-            CaseError::SupplementNotOverdue => "supplement_not_overdue",
-            CaseError::ResultNumberRequired => "result_number_required",
-            CaseError::LicenceRequired => "licence_required",
-            CaseError::SystemOnly | CaseError::RoleMayNot { .. } | CaseError::UnitMayNot(_) => {
-                "forbidden"
+            CaseError::IllegalTransition { .. } => crate::ErrorCode::IllegalTransition,
+            CaseError::DeficiencyNotAllowed => crate::ErrorCode::DeficiencyNotAllowed,
+            CaseError::CoreMaterialMissing(_) => crate::ErrorCode::CoreMaterialMissing,
+            CaseError::UnknownMaterial(_) => crate::ErrorCode::UnknownMaterial,
+            CaseError::SupplementDateOutOfRange { .. } => {
+                crate::ErrorCode::SupplementDateOutOfRange
             }
-            CaseError::NotHandledHere(_) => "not_handled_here",
+            CaseError::CommitmentNotAllowed => crate::ErrorCode::CommitmentNotAllowed,
+            CaseError::NotACertificate(_) => crate::ErrorCode::NotACertificate,
+            CaseError::VerificationDateInPast => crate::ErrorCode::VerificationDateInPast,
+            CaseError::ReasonRequired => crate::ErrorCode::ReasonRequired,
+            CaseError::NothingListed => crate::ErrorCode::NothingListed,
+            CaseError::StepNotOpen(_) => crate::ErrorCode::StepNotOpen,
+            CaseError::StepsPending(_) => crate::ErrorCode::StepsPending,
+            CaseError::DeficiencyOutstanding(_) => crate::ErrorCode::DeficiencyOutstanding,
+            CaseError::NothingToSupplement => crate::ErrorCode::NothingToSupplement,
+            CaseError::SupplementNotOverdue => crate::ErrorCode::SupplementNotOverdue,
+            CaseError::ResultNumberRequired => crate::ErrorCode::ResultNumberRequired,
+            CaseError::LicenceRequired => crate::ErrorCode::LicenceRequired,
+            CaseError::SystemOnly | CaseError::RoleMayNot { .. } | CaseError::UnitMayNot(_) => {
+                crate::ErrorCode::Forbidden
+            }
+            CaseError::NotHandledHere(_) => crate::ErrorCode::NotHandledHere,
         }
     }
 }

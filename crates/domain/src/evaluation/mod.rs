@@ -145,23 +145,13 @@ pub enum RatingError {
 }
 
 impl RatingError {
-    /// What kind of refusal this is.
-    pub fn refusal(&self) -> crate::Refusal {
-        match self {
-            RatingError::AlreadyRated => crate::Refusal::Clash,
-            RatingError::NotConcluded
-            | RatingError::WindowClosed(_)
-            | RatingError::ReasonRequired => crate::Refusal::Invalid,
-        }
-    }
-
     /// The stable code the API returns.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            RatingError::NotConcluded => "case_not_concluded",
-            RatingError::AlreadyRated => "already_rated",
-            RatingError::WindowClosed(_) => "rating_window_closed",
-            RatingError::ReasonRequired => "reason_required",
+            RatingError::NotConcluded => crate::ErrorCode::CaseNotConcluded,
+            RatingError::AlreadyRated => crate::ErrorCode::AlreadyRated,
+            RatingError::WindowClosed(_) => crate::ErrorCode::RatingWindowClosed,
+            RatingError::ReasonRequired => crate::ErrorCode::ReasonRequired,
         }
     }
 }

@@ -167,19 +167,11 @@ pub enum RectificationError {
 }
 
 impl RectificationError {
-    /// What kind of refusal this is.
-    pub fn refusal(&self) -> crate::Refusal {
-        match self {
-            RectificationError::IllegalTransition { .. } => crate::Refusal::Clash,
-            RectificationError::Required(_) => crate::Refusal::Invalid,
-        }
-    }
-
     /// The stable code the API returns.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            RectificationError::IllegalTransition { .. } => "illegal_transition",
-            RectificationError::Required(_) => "reason_required",
+            RectificationError::IllegalTransition { .. } => crate::ErrorCode::IllegalTransition,
+            RectificationError::Required(_) => crate::ErrorCode::ReasonRequired,
         }
     }
 }

@@ -204,27 +204,16 @@ pub enum TicketError {
 }
 
 impl TicketError {
-    /// What kind of refusal this is.
-    pub fn refusal(&self) -> crate::Refusal {
-        match self {
-            TicketError::IllegalTransition(_) | TicketError::Settled | TicketError::Extension => {
-                crate::Refusal::Clash
-            }
-            TicketError::NotHolder | TicketError::Forbidden => crate::Refusal::Forbidden,
-            TicketError::Required(_) | TicketError::ExtensionDays(_) => crate::Refusal::Invalid,
-        }
-    }
-
     /// The stable code the API returns.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            TicketError::IllegalTransition(_) => "illegal_transition",
-            TicketError::NotHolder => "not_holder",
-            TicketError::Forbidden => "forbidden",
-            TicketError::Required(_) => "reason_required",
-            TicketError::Settled => "ticket_settled",
-            TicketError::Extension => "extension_state",
-            TicketError::ExtensionDays(_) => "extension_days_out_of_range",
+            TicketError::IllegalTransition(_) => crate::ErrorCode::IllegalTransition,
+            TicketError::NotHolder => crate::ErrorCode::NotHolder,
+            TicketError::Forbidden => crate::ErrorCode::Forbidden,
+            TicketError::Required(_) => crate::ErrorCode::ReasonRequired,
+            TicketError::Settled => crate::ErrorCode::TicketSettled,
+            TicketError::Extension => crate::ErrorCode::ExtensionState,
+            TicketError::ExtensionDays(_) => crate::ErrorCode::ExtensionDaysOutOfRange,
         }
     }
 }

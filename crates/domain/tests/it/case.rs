@@ -305,7 +305,7 @@ fn illegal_actions_are_refused_and_change_nothing() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "illegal_transition");
+    assert_eq!(err.code(), domain::ErrorCode::IllegalTransition);
     assert!(err.to_string().contains("待预审"), "{err}");
     assert_eq!(r.case, before);
 
@@ -317,7 +317,10 @@ fn illegal_actions_are_refused_and_change_nothing() {
             commitments: vec![],
         },
     );
-    assert_eq!(core.unwrap_err().code(), "core_material_missing");
+    assert_eq!(
+        core.unwrap_err().code(),
+        domain::ErrorCode::CoreMaterialMissing
+    );
     let late = r.try_do(
         "2026-03-02",
         Action::AcceptWithDeficiency {
@@ -328,7 +331,7 @@ fn illegal_actions_are_refused_and_change_nothing() {
     );
     assert_eq!(
         late.unwrap_err().code(),
-        "supplement_date_out_of_range",
+        domain::ErrorCode::SupplementDateOutOfRange,
         "no later than the promised limit"
     );
     let not_cert = r.try_do(
@@ -340,12 +343,15 @@ fn illegal_actions_are_refused_and_change_nothing() {
             }],
         },
     );
-    assert_eq!(not_cert.unwrap_err().code(), "not_a_certificate");
+    assert_eq!(
+        not_cert.unwrap_err().code(),
+        domain::ErrorCode::NotACertificate
+    );
     assert_eq!(
         r.try_do("2026-03-02", Action::NotAccept { reason: " ".into() })
             .unwrap_err()
             .code(),
-        "reason_required"
+        domain::ErrorCode::ReasonRequired
     );
 
     // 一次性告知 keeps the application open; the applicant comes back and it is accepted.
@@ -376,7 +382,7 @@ fn a_supplement_not_made_in_time_is_a_broken_commitment() {
         r.try_do("2026-03-06", Action::FlagOverdueSupplement)
             .unwrap_err()
             .code(),
-        "supplement_not_overdue"
+        domain::ErrorCode::SupplementNotOverdue
     );
     let effects = r.act("2026-03-07", Action::FlagOverdueSupplement);
     assert_eq!(
@@ -428,7 +434,7 @@ fn a_supplement_suspension_resumes_when_the_material_arrives() {
         )
         .unwrap_err()
         .code(),
-        "illegal_transition"
+        domain::ErrorCode::IllegalTransition
     );
     let effects = r.act(
         "2026-03-05",
@@ -636,7 +642,7 @@ fn every_state_refuses_what_its_table_does_not_list() {
             },
         )
         .unwrap_err();
-    assert_eq!(err.code(), "illegal_transition");
+    assert_eq!(err.code(), domain::ErrorCode::IllegalTransition);
     for state in [
         CaseState::Delivered,
         CaseState::Refused,
@@ -675,7 +681,7 @@ fn a_step_is_completed_only_by_the_unit_that_holds_it() {
             .authorize(&step0, clerk, &r.matter)
             .unwrap_err()
             .code(),
-        "forbidden",
+        domain::ErrorCode::Forbidden,
         "the window does not review"
     );
 }
@@ -762,7 +768,7 @@ fn a_hall_accepts_only_matters_handled_at_its_level() {
             .authorize(&accept, county, &r.matter)
             .unwrap_err()
             .code(),
-        "not_handled_here",
+        domain::ErrorCode::NotHandledHere,
         "a matter delegated to the towns is not accepted at the county"
     );
 }

@@ -107,7 +107,7 @@ fn a_complaint_runs_from_dispatch_to_closure_on_time() {
         .unwrap_err();
     assert_eq!(
         err.code(),
-        "not_holder",
+        domain::ErrorCode::NotHolder,
         "a unit that does not hold the ticket cannot reply"
     );
     let t = step(
@@ -249,7 +249,7 @@ fn a_ticket_sent_back_twice_goes_to_the_supervisor() {
             &TicketLimits::default(),
         )
         .unwrap_err();
-    assert_eq!(err.code(), "ticket_settled");
+    assert_eq!(err.code(), domain::ErrorCode::TicketSettled);
     assert_eq!(
         t.first_dispatched_at,
         Some(at("2026-03-02", 10)),
@@ -427,7 +427,7 @@ fn an_extension_asks_for_one_to_the_county_maximum_of_working_days() {
             t.apply(&ask(days), Role::Approver, "rsj", when, &limits)
                 .unwrap_err()
                 .code(),
-            "extension_days_out_of_range",
+            domain::ErrorCode::ExtensionDaysOutOfRange,
             "{days} days"
         );
     }

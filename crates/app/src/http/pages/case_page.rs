@@ -127,7 +127,7 @@ pub async fn act(
             p.flash = Some(Flash {
                 ok: false,
                 message: r.message,
-                code: r.code,
+                code: r.code.as_str(),
             });
             r.status
         }

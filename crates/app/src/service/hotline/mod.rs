@@ -157,10 +157,16 @@ impl Services {
         let caller_name = input.caller_name.trim().to_owned();
         let text = input.text.trim().to_owned();
         if text.is_empty() {
-            return Err(ServiceError::invalid("text_required", "须填写诉求内容"));
+            return Err(ServiceError::refused(
+                domain::ErrorCode::TextRequired,
+                "须填写诉求内容",
+            ));
         }
         if caller_name.is_empty() {
-            return Err(ServiceError::invalid("caller_required", "须填写来电人姓名"));
+            return Err(ServiceError::refused(
+                domain::ErrorCode::CallerRequired,
+                "须填写来电人姓名",
+            ));
         }
         let now = self.clock.now();
         let ticket = Ticket {
@@ -314,8 +320,8 @@ impl Services {
         let units = self.units().await?;
         for code in named.into_iter().filter(|c| !c.trim().is_empty()) {
             if !units.iter().any(|u| u.code.as_str() == code) {
-                return Err(ServiceError::invalid(
-                    "unknown_unit",
+                return Err(ServiceError::refused(
+                    domain::ErrorCode::UnknownUnit,
                     format!("承办单位“{code}”不存在"),
                 ));
             }
@@ -324,7 +330,12 @@ impl Services {
     }
 
     async fn check_merge_target(&self, id: i64, target: i64) -> Result<()> {
-        let refuse = || ServiceError::invalid("merge_target", "只能并入另一张未办结、未并单的工单");
+        let refuse = || {
+            ServiceError::refused(
+                domain::ErrorCode::MergeTarget,
+                "只能并入另一张未办结、未并单的工单",
+            )
+        };
         if target == id {
             return Err(refuse());
         }

@@ -57,7 +57,9 @@ impl RateInput {
             (None, Some(n), Some(scale)) => Rating::from_number(n, scale),
             _ => None,
         };
-        level.ok_or_else(|| ServiceError::invalid("rating_required", "请选择满意程度"))
+        level.ok_or_else(|| {
+            ServiceError::refused(domain::ErrorCode::RatingRequired, "请选择满意程度")
+        })
     }
 
     fn reasons(&self) -> Vec<String> {

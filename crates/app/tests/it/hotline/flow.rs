@@ -38,7 +38,7 @@ pub fn labour_complaint() -> TicketInput {
 
 fn code(e: &ServiceError) -> &str {
     match e {
-        ServiceError::Refused { code, .. } => code,
+        ServiceError::Refused { code, .. } => code.as_str(),
         ServiceError::Store(StoreError::NotFound(_)) => "not_found",
         _ => "other",
     }

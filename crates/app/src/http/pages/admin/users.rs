@@ -178,11 +178,11 @@ fn check(form: &NewUserForm) -> Result<User, Errors> {
 pub fn field_of(e: &ServiceError) -> Option<&'static str> {
     match e {
         ServiceError::Refused {
-            code: "invalid_username",
+            code: domain::ErrorCode::InvalidUsername,
             ..
         } => Some("username"),
         ServiceError::Refused {
-            code: "weak_password",
+            code: domain::ErrorCode::WeakPassword,
             ..
         } => Some("password"),
         ServiceError::Store(StoreError::Conflict(_)) => Some("username"),

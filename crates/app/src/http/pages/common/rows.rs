@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use domain::ErrorCode;
 use domain::case::{CaseClock, SlaStatus, unit_duties};
 use store::StoreError;
 
@@ -138,7 +139,7 @@ pub struct Refused {
     /// The HTTP status.
     pub status: StatusCode,
     /// The stable code (the page carries it as `data-code`).
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// What the person reads.
     pub message: String,
 }
@@ -147,9 +148,9 @@ impl Refused {
     /// A refusal of a form the page could not read (a field missing or malformed).
     pub fn form(status: StatusCode, message: impl Into<String>) -> Self {
         let code = if status == StatusCode::BAD_REQUEST {
-            "bad_request"
+            ErrorCode::BadRequest
         } else {
-            "invalid_form"
+            ErrorCode::InvalidForm
         };
         Self {
             status,
@@ -204,5 +205,5 @@ fn titled_error_page(r: Refused) -> Response {
         StatusCode::INTERNAL_SERVER_ERROR => "出错了",
         _ => "无法完成",
     };
-    coded_error_page(r.status, r.code, title, &r.message)
+    coded_error_page(r.status, r.code.as_str(), title, &r.message)
 }

@@ -280,7 +280,7 @@ pub async fn act(
         Err(e @ ServiceError::Store(store::StoreError::NotFound(_))) => failure(&e, MISSING),
         Err(e) => {
             let r = crate::http::pages::common::rows::describe(&e);
-            let message = if r.code == "conflict" {
+            let message = if r.code == domain::ErrorCode::Conflict {
                 "整改单已被他人修改，请查看最新情况后重试。".to_owned()
             } else {
                 r.message

@@ -252,7 +252,7 @@ async fn refuse(
     let flash = Some(Flash {
         ok: false,
         message: r.message,
-        code: r.code,
+        code: r.code.as_str(),
     });
     let page = page(state, user, m, f, a, flash).await;
     (r.status, page).into_response()

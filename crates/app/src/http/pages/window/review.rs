@@ -172,7 +172,7 @@ pub async fn submit(
             let flash = Some(Flash {
                 ok: false,
                 message: r.message,
-                code: r.code,
+                code: r.code.as_str(),
             });
             (r.status, page(&state, &user, &view, &f, flash).await).into_response()
         }
