@@ -70,6 +70,25 @@ pub struct CaseClock {
     pub status: SlaStatus,
 }
 
+impl CaseClock {
+    /// Working days used past the limit: how far over an overdue case is
+    /// (0 while within it).
+    pub fn over(&self) -> u32 {
+        self.used.saturating_sub(self.limit.get())
+    }
+
+    /// How the time left reads for a person: 剩 N 个工作日 within the limit,
+    /// 今日到期 on its last day, 超期 N 个工作日 past it.
+    pub fn time_left_zh(&self) -> String {
+        match (self.status, self.remaining, self.over()) {
+            (SlaStatus::Overdue, _, 0) => "已过期限".to_owned(),
+            (SlaStatus::Overdue, _, over) => format!("超期 {over} 个工作日"),
+            (_, 0, _) => "今日到期".to_owned(),
+            (_, left, _) => format!("剩 {left} 个工作日"),
+        }
+    }
+}
+
 fn as_calendar_suspensions(s: &[SuspensionRecord]) -> Vec<Suspension> {
     s.iter()
         .map(|s| Suspension {

@@ -469,6 +469,45 @@ fn immediate_matters_warn_on_the_day_and_are_overdue_the_next() {
 }
 
 #[test]
+fn a_clock_says_how_far_over_it_is_not_that_none_is_left() {
+    // Three working days: accepted Monday 2026-03-02, due Thursday 03-05.
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.matter.promised_limit = WorkingDays(3);
+    r.case.promised_limit = WorkingDays(3);
+    r.act(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    let left = |on: &str| {
+        let c = r
+            .case
+            .promised_clock(d(on), &r.cal, WarningRule::default())
+            .expect("accepted");
+        (c.deadline, c.over(), c.time_left_zh())
+    };
+    assert_eq!(
+        left("2026-03-03"),
+        (d("2026-03-05"), 0, "剩 2 个工作日".into())
+    );
+    assert_eq!(left("2026-03-05"), (d("2026-03-05"), 0, "今日到期".into()));
+    assert_eq!(
+        left("2026-03-06"),
+        (d("2026-03-05"), 1, "超期 1 个工作日".into())
+    );
+    // The weekend adds nothing; the working days after it do.
+    assert_eq!(
+        left("2026-03-08"),
+        (d("2026-03-05"), 1, "超期 1 个工作日".into())
+    );
+    assert_eq!(
+        left("2026-03-11"),
+        (d("2026-03-05"), 4, "超期 4 个工作日".into())
+    );
+}
+
+#[test]
 fn warning_threshold_is_one_day_or_twenty_percent_whichever_is_more() {
     let rule = WarningRule::default();
     assert_eq!(rule.threshold(WorkingDays(0)), 1);

@@ -47,6 +47,14 @@ struct Acceptance {
     promised: Option<ClockView>,
     /// Certificates replaced by a commitment (告知承诺): (material, verify by).
     pledges: Vec<(String, String)>,
+    /// For a 容缺 case, the materials owed at acceptance and by when.
+    owed: Option<Owed>,
+}
+
+/// The non-core materials a 容缺 case was accepted without.
+struct Owed {
+    materials: Vec<String>,
+    supplement_by: String,
 }
 
 #[derive(Template)]
@@ -110,6 +118,10 @@ pub async fn page(
                 .iter()
                 .map(|c| (c.material.clone(), c.verify_by.to_string()))
                 .collect(),
+            owed: case.deficiency.as_ref().map(|d| Owed {
+                materials: d.materials.clone(),
+                supplement_by: d.supplement_by.to_string(),
+            }),
         }),
         (Some(NoticeKind::DeficiencyCommitment), Some(accepted_on)) => match &case.deficiency {
             Some(d) => render(&Deficiency {

@@ -98,8 +98,8 @@ pub fn summary(v: &CaseView, matter_name: &str, unit_name: &str) -> CaseSummary 
     let deadline_note = match v.promised {
         Some(_) if case.concluded_on.is_some() => String::new(),
         Some(c) if c.paused => "（暂停计时中，恢复后顺延）".into(),
-        Some(c) if c.provisional => format!("（暂定，剩余 {} 个工作日）", c.remaining),
-        Some(c) => format!("（剩余 {} 个工作日）", c.remaining),
+        Some(c) if c.provisional => format!("（暂定，{}）", c.time_left_zh()),
+        Some(c) => format!("（{}）", c.time_left_zh()),
         None => String::new(),
     };
     CaseSummary {

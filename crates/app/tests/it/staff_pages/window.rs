@@ -164,6 +164,8 @@ async fn deficiency_intake(app: &StaffApp) {
             ],
         )
         .lacks(&[CREDIT_CODE]);
+    // A 容缺 case's 受理通知书 says what is owed and by when, never that
+    // the materials are complete.
     app.get(&clerk, &format!("/cases/{id}/notice/acceptance"))
         .await
         .expect(
@@ -173,8 +175,12 @@ async fn deficiency_intake(app: &StaffApp) {
                 "于 2026-09-28 提交的“开办美容美发店",
                 "5个工作日，于 2026-10-10 前办结",
                 "栖霞市政务服务管理办公室",
+                "决定予以容缺受理",
+                &format!("<li>{NON_CORE}</li>"),
+                "请于 <strong>2026-10-10</strong> 前补齐上述材料",
             ],
-        );
+        )
+        .lacks(&["申请材料齐全"]);
     app.get(&clerk, &format!("/cases/{id}/notice/one_time"))
         .await
         .expect(StatusCode::NOT_FOUND, &["没有这份文书"]);

@@ -53,8 +53,8 @@ pub struct ClockView {
     pub deadline: String,
     /// Working days used.
     pub used: u32,
-    /// Working days left.
-    pub remaining: u32,
+    /// The time left, or how far over: 剩 N 个工作日 / 今日到期 / 超期 N 个工作日.
+    pub left: String,
     /// Its status.
     pub badge: Badge,
     /// The deadline falls in a year whose holidays are not loaded.
@@ -68,7 +68,7 @@ impl ClockView {
             limit: c.limit.to_string(),
             deadline: c.deadline.to_string(),
             used: c.used,
-            remaining: c.remaining,
+            left: c.time_left_zh(),
             badge: Badge::of(c.status, c.paused),
             provisional: c.provisional,
         }
@@ -96,8 +96,8 @@ pub struct CaseRow {
     pub submitted_on: String,
     /// The promised clock's status (none before acceptance or once over).
     pub badge: Option<Badge>,
-    /// Working days left on the promised clock.
-    pub remaining: Option<u32>,
+    /// The time left on the promised clock, or how far over it is.
+    pub left: Option<String>,
     /// The promised deadline.
     pub deadline: String,
     /// The deadline is provisional.
@@ -124,7 +124,7 @@ impl CaseRow {
             badge: promised
                 .filter(|_| running)
                 .map(|c| Badge::of(c.status, c.paused)),
-            remaining: promised.filter(|_| running).map(|c| c.remaining),
+            left: promised.filter(|_| running).map(CaseClock::time_left_zh),
             deadline: promised.map(|c| c.deadline.to_string()).unwrap_or_default(),
             provisional: promised.is_some_and(|c| c.provisional),
             duties: duties_of.map(|u| unit_duties(case, u)).unwrap_or_default(),
