@@ -143,6 +143,8 @@ error_codes! {
     ResultNumberRequired = "result_number_required", Invalid, "须填写证照编号";
     /// An electronic certificate needs the licence.
     LicenceRequired = "licence_required", Invalid, "电子证照须附证照文件";
+    /// An applicant's supplement or resubmission came without its files.
+    FilesRequired = "files_required", Invalid, "须上传所补材料的文件";
     /// A hotline extension asks for too few or too many working days.
     ExtensionDaysOutOfRange = "extension_days_out_of_range", Invalid, "延期天数超出范围";
     /// Only a concluded case can be rated.

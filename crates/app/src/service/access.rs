@@ -13,10 +13,11 @@
 //!   政务服务中心 accepts every matter: 无差别一窗受理) every case;
 //! - applicant: the cases their own account applied for.
 
-use domain::case::{Acting, Action};
+use domain::case::{Acting, Action, CaseError};
 use domain::unit::{Role, UnitKind, User};
 use store::{Actor, CaseFilter, Scope};
 
+use super::uploads::CheckedFile;
 use super::{By, CaseView, CreateCase, Result, ServiceError, Services};
 
 /// What a signed-in user may see and do.
@@ -69,6 +70,7 @@ impl Access {
             role: self.role,
             unit: &self.unit,
             kind: self.kind,
+            with_files: false,
         }
     }
 
@@ -207,5 +209,32 @@ impl Services {
         let by = By::Person(access.acting());
         self.apply(&access.actor(), by, current, expected_version, &action)
             .await
+    }
+
+    /// Applies an action that comes with its files (an applicant's
+    /// supplement or resubmission, checked one per material by the caller):
+    /// the domain decides it as taken with files, then the files are kept
+    /// with the case. Without files it is refused (`files_required`).
+    pub async fn act_with_files(
+        &self,
+        access: &Access,
+        id: i64,
+        expected_version: Option<i64>,
+        action: Action,
+        files: Vec<CheckedFile>,
+    ) -> Result<CaseView> {
+        if files.is_empty() {
+            return Err(CaseError::FilesRequired.into());
+        }
+        let current = self.store.case_scoped(id, &access.scope).await?;
+        let by = By::Person(Acting {
+            with_files: true,
+            ..access.acting()
+        });
+        let view = self
+            .apply(&access.actor(), by, current, expected_version, &action)
+            .await?;
+        self.attach_files(id, files, &access.actor()).await?;
+        Ok(view)
     }
 }

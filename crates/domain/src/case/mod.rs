@@ -13,7 +13,7 @@ mod transition;
 mod view;
 
 pub use clock::{CaseClock, ClockIndex, SlaStatus, WarningRule};
-pub use permission::{Acting, ActionKind, allowed_in, level_of, offered, role_may};
+pub use permission::{Acting, ActionKind, allowed_in, level_of, needs_files, offered, role_may};
 pub use state::{
     Applicant, CaseResult, CaseState, CaseStep, Channel, Commitment, Decision, Deficiency,
     DeliveryMethod, SuspensionKind, SuspensionRecord,

@@ -163,6 +163,16 @@ pub struct Acting<'a> {
     pub unit: &'a str,
     /// The unit's kind (which hall level it serves as).
     pub kind: UnitKind,
+    /// The action comes with the files it concerns, uploaded and checked
+    /// (an applicant's supplement or resubmission).
+    pub with_files: bool,
+}
+
+/// Whether `role` takes `kind` only together with the files it concerns:
+/// an applicant supplies owed materials, and resubmits, by uploading them;
+/// a bare click records nothing.
+pub fn needs_files(role: Role, kind: ActionKind) -> bool {
+    role == Role::Applicant && matches!(kind, ActionKind::Supplement | ActionKind::Resubmit)
 }
 
 impl Case {
@@ -207,6 +217,9 @@ impl Case {
                 role: who.role.label_zh(),
                 action: action.label_zh(),
             });
+        }
+        if needs_files(who.role, kind) && !who.with_files {
+            return Err(CaseError::FilesRequired);
         }
         let own_step = match action {
             Action::CompleteStep { step, .. } => {

@@ -257,6 +257,10 @@ pub enum CaseError {
     /// An electronic certificate issued without naming the licence.
     #[error("请填写电子证照名称，如：电子营业执照")]
     LicenceRequired,
+    /// An applicant supplies owed materials, or resubmits, only by uploading
+    /// the files, never by a bare action.
+    #[error("请在“我的办件”中上传所补材料的文件后提交")]
+    FilesRequired,
     /// Only the platform's daily sweep takes this action.
     #[error("该操作由系统每日自动执行")]
     SystemOnly,
@@ -299,6 +303,7 @@ impl CaseError {
             CaseError::SupplementNotOverdue => crate::ErrorCode::SupplementNotOverdue,
             CaseError::ResultNumberRequired => crate::ErrorCode::ResultNumberRequired,
             CaseError::LicenceRequired => crate::ErrorCode::LicenceRequired,
+            CaseError::FilesRequired => crate::ErrorCode::FilesRequired,
             CaseError::SystemOnly | CaseError::RoleMayNot { .. } | CaseError::UnitMayNot(_) => {
                 crate::ErrorCode::Forbidden
             }

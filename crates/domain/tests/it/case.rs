@@ -663,7 +663,12 @@ fn acting(
     unit: &str,
     kind: domain::unit::UnitKind,
 ) -> domain::case::Acting<'_> {
-    domain::case::Acting { role, unit, kind }
+    domain::case::Acting {
+        role,
+        unit,
+        kind,
+        with_files: false,
+    }
 }
 
 #[test]
@@ -822,6 +827,27 @@ fn only_the_platform_flags_an_overdue_supplement() {
             .authorize(&Action::FlagOverdueSupplement, head, &r.matter),
         Err(CaseError::SystemOnly)
     );
+}
+
+#[test]
+fn an_applicant_supplies_owed_materials_only_with_their_files() {
+    use domain::unit::{Role, UnitKind};
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    r.act("2026-03-02", owing_site_plan());
+    let supply = Action::Supplement {
+        materials: vec!["场地平面图".into()],
+    };
+    let applicant = acting(Role::Applicant, "qx", UnitKind::County);
+    assert_eq!(
+        r.case.authorize(&supply, applicant, &r.matter),
+        Err(CaseError::FilesRequired),
+        "a bare click records nothing"
+    );
+    let uploaded = domain::case::Acting {
+        with_files: true,
+        ..applicant
+    };
+    assert_eq!(r.case.authorize(&supply, uploaded, &r.matter), Ok(()));
 }
 
 #[test]

@@ -13,6 +13,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::ActionKind;
+use domain::unit::Role;
 use serde::Deserialize;
 
 use self::actions::action_from_form;
@@ -20,7 +21,7 @@ use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
 use super::common::form::FormData;
 use super::common::rows::{Refused, describe, service_error_page};
-use super::{Chrome, render};
+use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
 use crate::service::{CaseView, ServiceError};
@@ -77,6 +78,10 @@ pub async fn page(
     Path(id): Path<i64>,
     Query(q): Query<Done>,
 ) -> Response {
+    if user.role == Role::Applicant {
+        // An applicant follows their case on their own page.
+        return Redirect::to(&format!("/mine/{id}")).into_response();
+    }
     let mut p = match panel(&state, &user, id).await {
         Ok(p) => p,
         Err(e) => return service_error_page(&e),
@@ -104,6 +109,13 @@ pub async fn act(
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
+    if user.role == Role::Applicant {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "无权访问",
+            "此页面供工作人员办理。申请人请在“我的办件”中查看进度、上传补正材料。",
+        );
+    }
     let form = FormData::new(fields);
     let htmx = headers.contains_key("hx-request");
     let outcome = perform(&state, &user, id, &form).await;

@@ -367,7 +367,7 @@ pub async fn supplement(
     };
     if let Err(e) = state
         .services
-        .act_as(&user.access(), id, expected, action)
+        .act_with_files(&user.access(), id, expected, action, files)
         .await
     {
         page.message = match &e {
@@ -378,9 +378,6 @@ pub async fn supplement(
             other => other.to_string(),
         };
         return (StatusCode::CONFLICT, render(&page)).into_response();
-    }
-    if let Err(e) = state.services.attach_files(id, files, &user.actor()).await {
-        return failure("supplement recorded but its files were not kept", &e);
     }
     Redirect::to(&format!("/mine/{id}?supplied=1")).into_response()
 }

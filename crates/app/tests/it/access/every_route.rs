@@ -49,6 +49,10 @@ enum Gate {
     ScopeThenRoles(&'static [Role]),
     /// Nobody by session: the route takes an Open311 api_key (403 without).
     ApiKey,
+    /// The staff case page and its actions: staff with the case in scope
+    /// (404 outside it); an applicant is sent on to /mine/{id} (GET) or
+    /// refused (POST), whichever case it is.
+    StaffCase,
     /// These roles, for a unit within the user's reach; another unit's
     /// inbox is refused (403): the unit exists, its work is not theirs.
     OwnUnit(&'static [Role]),
@@ -164,15 +168,11 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
         "/mine/{A}/supplement",
         Gate::InScope(APPLICANT),
     ),
-    // The case page, its actions and notices: whoever has the case in scope
-    // (an applicant their own, with the actions offered to applicants).
-    ("GET", "/cases/{id}", "/cases/{A}", Gate::InScope(EVERYONE)),
-    (
-        "POST",
-        "/cases/{id}/act",
-        "/cases/{A}/act",
-        Gate::InScope(EVERYONE),
-    ),
+    // The case page and its actions: staff with the case in scope; an
+    // applicant follows their case on /mine/{id}. Its notices: whoever has
+    // the case in scope.
+    ("GET", "/cases/{id}", "/cases/{A}", Gate::StaffCase),
+    ("POST", "/cases/{id}/act", "/cases/{A}/act", Gate::StaffCase),
     (
         "GET",
         "/cases/{id}/notice/{kind}",
@@ -670,6 +670,15 @@ fn want(user: &str, method: &str, asked: &str, gate: Gate) -> Want {
         Gate::Guest => Want::SentOn,
         Gate::SignIn => Want::SignInRefused,
         Gate::Roles(roles) if roles.contains(&role(user)) => Want::Allowed,
+        Gate::StaffCase if role(user) == Role::Applicant => {
+            if method == "GET" {
+                Want::SentOn
+            } else {
+                Want::Forbidden
+            }
+        }
+        Gate::StaffCase if in_scope(user, asked) => Want::Allowed,
+        Gate::StaffCase => Want::NotFound,
         Gate::InScope(roles) if roles.contains(&role(user)) => {
             if in_scope(user, asked) {
                 Want::Allowed

@@ -59,15 +59,21 @@ async fn story(app: &App) {
     assert_inbox(app, "wjj", id, true).await;
     assert_inbox(app, "zgb", id, false).await;
 
-    // The applicant supplies the commitment; the licence step is done the same day.
+    // The applicant cannot record the supplement by a bare API call (files
+    // are uploaded from 我的办件); the clerk who receives them at the
+    // window records it. The licence step is done the same day.
     app.on(9, 29);
-    let v = app
-        .act(
-            "zhangwei",
-            id,
-            json!({"action": "supplement", "materials": [NON_CORE]}),
-        )
+    let supply = json!({"action": "supplement", "materials": [NON_CORE]});
+    let bare = app
+        .post("zhangwei", &format!("/api/v1/cases/{id}/actions"), &supply)
         .await;
+    assert_eq!(
+        (bare.status, bare.body["error"]["code"].as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, Some("files_required")),
+        "[{b}] {}",
+        bare.text
+    );
+    let v = app.act("clerk", id, supply).await;
     assert_eq!(
         v["record"]["case"]["deficiency"]["supplied_on"],
         ds(9, 29),
@@ -202,7 +208,7 @@ async fn assert_timeline(app: &App, id: i64) {
     let want = [
         ("open", "zhangwei", "qx"),
         ("accept_with_deficiency", "clerk", "zgb"),
-        ("supplement", "zhangwei", "qx"),
+        ("supplement", "clerk", "zgb"),
         ("complete_step", "approver.scjg", "scjg"),
         ("suspend", "approver.wjj", "wjj"),
         ("resume", "approver.wjj", "wjj"),

@@ -408,6 +408,23 @@ async fn deficiency_materials_are_supplied_from_my_cases() {
         );
         let version = store.case(id).await.unwrap().version.to_string();
 
+        // The staff case page is not the applicant's: it sends them to their
+        // own, and its action refuses them; a bare click records nothing.
+        let staff = app.get_as(&b, &format!("/cases/{id}")).await;
+        assert_eq!(
+            (staff.status, staff.location()),
+            (StatusCode::SEE_OTHER, paths::mine_case(id).as_str())
+        );
+        let click = [
+            ("action", "supplement"),
+            ("version", version.as_str()),
+            ("material", missing.as_str()),
+        ];
+        app.post_as(&b, &format!("/cases/{id}/act"), &click)
+            .await
+            .expect(StatusCode::FORBIDDEN, &["我的办件"]);
+        assert_eq!(store.case(id).await.unwrap().version.to_string(), version);
+
         // A refused file changes nothing.
         app.post_multipart(
             &b,

@@ -158,6 +158,21 @@ impl PageApp {
         .await
     }
 
+    /// POST a form as a signed-in browser; the session's CSRF token is
+    /// added as the `csrf` field.
+    pub async fn post_as(&self, b: &Browser, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let mut all = vec![("csrf", b.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.send(
+            Request::post(uri)
+                .header(header::COOKIE, &b.cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(crate::web::form_body(&all)))
+                .expect("request"),
+        )
+        .await
+    }
+
     /// POST a multipart form as a signed-in browser; the session's CSRF
     /// token is added as the `csrf` field.
     pub async fn post_multipart(

@@ -63,7 +63,9 @@ pub const ROLE_PAGE_MATRIX: &[(&str, &str, &str, u16)] = &[
     ("inspector.scjg", "GET", "/cases/{case}", 200),
     ("supervisor", "GET", "/cases/{case}", 200),
     ("hotline", "GET", "/cases/{case}", 200),
-    ("zhangwei", "GET", "/cases/{case}", 404),
+    // An applicant follows a case on /mine/{id} (which answers 404 for
+    // anyone else's), never on the staff page.
+    ("zhangwei", "GET", "/cases/{case}", 303),
     ("clerk", "GET", "/cases/{case}/notice/acceptance", 200),
     (
         "approver.zjj",
