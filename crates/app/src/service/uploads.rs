@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use sha2::{Digest, Sha256};
 use store::{Actor, Attachment, NewAttachment};
 
-use super::{Result, ServiceError, Services};
+use super::{Access, Result, ServiceError, Services};
 
 /// The most one file may hold.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -54,6 +54,19 @@ impl FileKind {
             FileKind::Png => "PNG",
             FileKind::Ofd => "OFD",
         }
+    }
+
+    /// The kind a stored MIME type names.
+    pub fn of_content_type(content_type: &str) -> Option<FileKind> {
+        [FileKind::Pdf, FileKind::Jpeg, FileKind::Png, FileKind::Ofd]
+            .into_iter()
+            .find(|k| k.content_type() == content_type)
+    }
+
+    /// Whether a browser shows it itself (PDF and images); an OFD needs a
+    /// reader of its own, so it is downloaded.
+    pub fn opens_in_browser(self) -> bool {
+        self != FileKind::Ofd
     }
 
     /// The kind a file name's extension claims.
@@ -255,6 +268,41 @@ impl Services {
             .await?;
         tracing::info!(case = case_id, files = stored.len(), "files attached");
         Ok(stored)
+    }
+
+    /// One file of a case and its content, for someone with the case in
+    /// scope: a file of a case out of scope is `NotFound`, as for one that
+    /// does not exist. The content is checked against its SHA-256.
+    pub async fn case_file(
+        &self,
+        access: &Access,
+        case_id: i64,
+        file_id: i64,
+    ) -> Result<(Attachment, Vec<u8>)> {
+        self.case_for(access, case_id).await?;
+        let file = self
+            .store
+            .attachments(case_id)
+            .await?
+            .into_iter()
+            .find(|a| a.id == file_id)
+            .ok_or_else(|| store::StoreError::NotFound(format!("文件 {file_id}")))?;
+        let path = self.data_dir.join(&file.file.stored_path);
+        let read = path.clone();
+        let bytes = tokio::task::spawn_blocking(move || std::fs::read(read))
+            .await
+            .map_err(|e| store::StoreError::Backend(format!("file reader failed: {e}")))?
+            .map_err(|e| {
+                store::StoreError::Backend(format!("cannot read {}: {e}", path.display()))
+            })?;
+        if sha256_hex(&bytes) != file.file.sha256 {
+            return Err(store::StoreError::Backend(format!(
+                "{} does not match its recorded SHA-256",
+                path.display()
+            ))
+            .into());
+        }
+        Ok((file, bytes))
     }
 }
 

@@ -34,6 +34,8 @@ pub struct TestApp {
     /// `sqlite` or `postgres`.
     pub backend: &'static str,
     _db: TestDb,
+    /// The data directory (uploaded files) unless `configure` names another.
+    _data: tempfile::TempDir,
 }
 
 impl TestApp {
@@ -55,6 +57,8 @@ impl TestApp {
         let mut services = Services::new(store.clone(), clock.clone(), WarningRule::default())
             .await
             .expect("services");
+        let data = tempfile::tempdir().expect("temporary data directory");
+        services.data_dir = data.path().to_owned();
         configure(&mut services);
         let state = AppState::new(services);
         TestApp {
@@ -64,6 +68,7 @@ impl TestApp {
             clock,
             store,
             _db: db,
+            _data: data,
         }
     }
 

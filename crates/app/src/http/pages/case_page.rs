@@ -20,6 +20,7 @@ use self::actions::action_from_form;
 use self::panel::Viewer;
 pub use self::panel::{CasePanel, Flash, notices};
 use super::common::form::FormData;
+use super::common::materials;
 use super::common::rows::{Refused, describe, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
@@ -63,12 +64,9 @@ async fn panel(state: &AppState, user: &PageUser, id: i64) -> Result<CasePanel, 
         unit: &user.unit,
         csrf: &user.csrf,
     };
-    Ok(CasePanel::build(
-        &view,
-        &names,
-        &state.services.calendar(),
-        &who,
-    ))
+    let mut p = CasePanel::build(&view, &names, &state.services.calendar(), &who);
+    p.materials = materials::of_case(state, &view, &format!("/cases/{id}")).await?;
+    Ok(p)
 }
 
 /// GET /cases/{id}: the case page.

@@ -11,17 +11,17 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::{Action, ActionKind, Case, CaseState, SuspensionKind, offered};
-use domain::time::local_minute;
 use domain::unit::Role;
 use serde::Deserialize;
-use store::{Attachment, CaseFilter, StoreError};
+use store::{CaseFilter, StoreError};
 
 use super::apply::read_upload_form;
+use super::common::materials::{self, MaterialItem};
 use super::track::{CaseSummary, Found, summary};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
-use crate::service::uploads::{self, RULES_ZH, human_size};
+use crate::service::uploads::{self, RULES_ZH};
 use crate::service::{CaseView, ServiceError};
 
 /// What a case still needs from its applicant, in Chinese.
@@ -99,14 +99,6 @@ struct MinePage {
     rows: Vec<MineRow>,
 }
 
-/// One uploaded file, as listed.
-pub struct FileRow {
-    material: String,
-    file_name: String,
-    size: String,
-    at: String,
-}
-
 #[derive(Template)]
 #[template(path = "mine_case.html")]
 struct MineCasePage {
@@ -115,7 +107,7 @@ struct MineCasePage {
     f: Found,
     owed: Vec<String>,
     can_supply: bool,
-    files: Vec<FileRow>,
+    materials: Vec<MaterialItem>,
     flash: &'static str,
     /// The case's rating link (好差评) once it is concluded.
     rate_link: Option<String>,
@@ -200,15 +192,6 @@ pub struct Done {
     supplied: Option<String>,
 }
 
-fn file_row(a: &Attachment) -> FileRow {
-    FileRow {
-        material: a.file.material.clone(),
-        file_name: a.file.file_name.clone(),
-        size: human_size(u64::try_from(a.file.size).unwrap_or_default()),
-        at: local_minute(a.uploaded_at),
-    }
-}
-
 /// GET /mine/{id}: one of the user's cases.
 pub async fn case(
     State(state): State<AppState>,
@@ -220,9 +203,9 @@ pub async fn case(
         Ok(v) => v,
         Err(page) => return page,
     };
-    let files = match state.services.store.attachments(id).await {
-        Ok(files) => files.iter().map(file_row).collect(),
-        Err(e) => return failure("cannot list a case's files", &e),
+    let materials = match materials::of_case(&state, &v, &format!("/mine/{id}")).await {
+        Ok(m) => m,
+        Err(e) => return failure("cannot list a case's materials", &e),
     };
     let flash = if done.submitted.is_some() {
         "申请已提交，请等待预审。受理编号请妥善保存，可随时凭编号查询进度。"
@@ -245,7 +228,7 @@ pub async fn case(
         owed: owed(&v.record.case),
         can_supply: to_supply(&v.record.case, &user).is_some(),
         f: Found::of(&state, &v).await,
-        files,
+        materials,
         flash,
     })
 }

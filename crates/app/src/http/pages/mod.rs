@@ -9,6 +9,7 @@ mod auth;
 mod case_page;
 mod catalog;
 pub(crate) mod common;
+mod files;
 mod home;
 mod hotline;
 mod inbox;
@@ -161,6 +162,7 @@ pub fn routes() -> Vec<Route> {
         ),
         (Method::GET, "/mine", get(mine::list)),
         (Method::GET, "/mine/{id}", get(mine::case)),
+        (Method::GET, "/mine/{id}/files/{file}", get(files::open)),
         (
             Method::GET,
             "/mine/{id}/supplement",
@@ -174,6 +176,7 @@ pub fn routes() -> Vec<Route> {
         (Method::GET, "/cases/{id}", get(case_page::page)),
         (Method::POST, "/cases/{id}/act", post(case_page::act)),
         (Method::GET, "/cases/{id}/notice/{kind}", get(notices::page)),
+        (Method::GET, "/cases/{id}/files/{file}", get(files::open)),
         (Method::GET, "/window", get(window::home)),
         (Method::GET, "/window/intake", get(window::intake::form)),
         (Method::POST, "/window/intake", post(window::intake::submit)),

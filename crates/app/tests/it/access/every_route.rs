@@ -15,6 +15,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use app::service::hotline::TicketInput;
+use app::service::uploads;
 use app::service::{Access, CreateCase, RateInput};
 use axum::http::{Method, StatusCode};
 use chrono::Utc;
@@ -156,6 +157,19 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
     ),
     ("GET", "/mine", "/mine", Gate::Roles(APPLICANT)),
     ("GET", "/mine/{id}", "/mine/{A}", Gate::InScope(APPLICANT)),
+    // A case's uploaded file: whoever has the case in scope, as its page.
+    (
+        "GET",
+        "/mine/{id}/files/{file}",
+        "/mine/{A}/files/{F}",
+        Gate::InScope(EVERYONE),
+    ),
+    (
+        "GET",
+        "/cases/{id}/files/{file}",
+        "/cases/{A}/files/{F}",
+        Gate::InScope(EVERYONE),
+    ),
     (
         "GET",
         "/mine/{id}/supplement",
@@ -882,7 +896,21 @@ async fn fixtures(app: &App) -> HashMap<&'static str, String> {
         outcome: "consultation".into(),
     };
     let visit = s.store.record_visit(&consultation).await.unwrap();
+    // F: a PDF zhangwei uploaded with case A.
+    let a: i64 = app.path("{A}").parse().unwrap();
+    let pdf = uploads::check(uploads::Received {
+        material: "营业执照".into(),
+        file_name: "营业执照.pdf".into(),
+        size: 14,
+        bytes: b"%PDF-1.4\n%%EOF".to_vec(),
+    })
+    .unwrap();
+    let file = s
+        .attach_files(a, vec![pdf], &actor("zhangwei", "qx"))
+        .await
+        .unwrap();
     HashMap::from([
+        ("{F}", file[0].id.to_string()),
         ("{V}", visit.to_string()),
         ("{D}", id.to_string()),
         ("{T}", token),

@@ -309,6 +309,88 @@ async fn a_valid_application_opens_an_online_case_with_its_files() {
 }
 
 #[tokio::test]
+async fn those_who_judge_the_materials_open_each_file_and_nobody_else_can() {
+    for app in page_apps(d(3, 2)).await {
+        let store = &app.state.services.store;
+        let zhang = app.sign_in("zhangwei").await;
+        let id = submitted_id(&apply(&app, &zhang, "f-1").await);
+        let files = store.attachments(id).await.unwrap();
+        let pdf = &files[0];
+        let at = |base: &str| format!("{base}/{id}/files/{}", pdf.id);
+
+        // 预审: the checklist names each material, where it stands and each
+        // file with its type, size, SHA-256 and who uploaded it.
+        let clerk = app.sign_in("clerk").await;
+        app.get_as(&clerk, &format!("/window/review/{id}"))
+            .await
+            .expect(
+                StatusCode::OK,
+                &[
+                    "申请材料",
+                    "食品经营许可申请书",
+                    "核心要件",
+                    &format!("href=\"{}\"", at("/cases")),
+                    "申请书.pdf",
+                    "PDF",
+                    &pdf.file.sha256,
+                    "张伟 于",
+                    "请逐一打开核对",
+                ],
+            );
+        // The PDF opens in the browser, as uploaded.
+        let opened = app.get_as(&clerk, &at("/cases")).await;
+        assert_eq!(opened.status, StatusCode::OK, "[{}]", app.backend);
+        assert_eq!(opened.headers["content-type"], "application/pdf");
+        let disposition = opened.headers["content-disposition"].to_str().unwrap();
+        assert!(disposition.starts_with("inline;"), "{disposition}");
+        assert!(
+            disposition.contains("UTF-8''%E7%94%B3%E8%AF%B7%E4%B9%A6%2Epdf"),
+            "{disposition}"
+        );
+        assert_eq!(opened.headers["x-content-type-options"], "nosniff");
+        assert_eq!(opened.bytes, PDF);
+
+        // The approvers of the reviewing units see the same checklist on the
+        // case page, and open the file.
+        let approver = app.sign_in("approver.scjg").await;
+        app.get_as(&approver, &format!("/cases/{id}")).await.expect(
+            StatusCode::OK,
+            &["申请材料", &at("/cases"), &pdf.file.sha256],
+        );
+        assert_eq!(
+            app.get_as(&approver, &at("/cases")).await.status,
+            StatusCode::OK
+        );
+        // The applicant opens their own from 我的办件.
+        app.get_as(&zhang, &paths::mine_case(id))
+            .await
+            .expect(StatusCode::OK, &[&at("/mine"), "申请书.pdf"]);
+        assert_eq!(app.get_as(&zhang, &at("/mine")).await.bytes, PDF);
+        // Outside the case's scope a file is not found, as one that is not there.
+        for (who, path) in [
+            ("wangfang", at("/mine")),
+            ("clerk.guanli", at("/cases")),
+            ("approver.zjj", at("/cases")),
+        ] {
+            let b = app.sign_in(who).await;
+            let page = app.get_as(&b, &path).await;
+            assert_eq!(
+                page.status,
+                StatusCode::NOT_FOUND,
+                "[{}] {who}",
+                app.backend
+            );
+            assert!(!page.bytes.starts_with(b"%PDF"), "{who}");
+        }
+        let missing = format!("/cases/{id}/files/{}", pdf.id + 100);
+        assert_eq!(
+            app.get_as(&clerk, &missing).await.status,
+            StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
 async fn my_cases_are_only_mine() {
     for app in page_apps(d(3, 2)).await {
         let zhang = app.sign_in("zhangwei").await;

@@ -479,7 +479,7 @@ async fn review_starts_with_the_uploaded_materials_ticked() {
             .expect("attachment");
         let clerk = app.login("clerk").await;
         let page = app.get(&clerk, &format!("/window/review/{online}")).await;
-        let page = page.expect(StatusCode::OK, &["平面图.pdf（2 KB）"]);
+        let page = page.expect(StatusCode::OK, &["平面图.pdf", "PDF · 2 KB"]);
         let ticked = |m: &str| page.text.contains(&format!("value=\"{m}\" checked"));
         assert!(
             ticked(CORE[1]),

@@ -11,6 +11,7 @@ use domain::case::{
 use domain::time::local_minute;
 use domain::unit::Role;
 
+use crate::http::pages::common::materials::MaterialItem;
 use crate::http::pages::common::rows::{ClockView, Names};
 use crate::service::CaseView;
 
@@ -150,6 +151,9 @@ impl Forms {
 #[derive(Debug, Clone)]
 pub struct CasePanel {
     pub id: i64,
+    /// The materials checklist and its files (filled by the page, which
+    /// reads the matter and the files).
+    pub materials: Vec<MaterialItem>,
     pub version: i64,
     pub csrf: String,
     pub flash: Option<Flash>,
@@ -208,6 +212,7 @@ impl CasePanel {
         let events = view.timeline.as_deref().unwrap_or_default();
         CasePanel {
             id: r.id,
+            materials: Vec::new(),
             version: r.version,
             csrf: who.csrf.to_owned(),
             flash: None,

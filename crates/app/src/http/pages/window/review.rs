@@ -12,6 +12,7 @@ use store::CaseFilter;
 
 use super::super::case_page::{Flash, load_case};
 use super::super::common::form::FormData;
+use super::super::common::materials::{self, MaterialItem};
 use super::super::common::rows::{CaseRow, Refused, describe, service_error_page};
 use super::super::{Chrome, render};
 use super::outcome::{OutcomeView, intake_action};
@@ -71,8 +72,8 @@ struct ReviewPage {
     submitted_on: String,
     open: bool,
     o: OutcomeView,
-    /// The applicant's uploads: (material, file name, size in KiB).
-    files: Vec<(String, String, i64)>,
+    /// The materials checklist with the applicant's uploads, to open.
+    materials: Vec<MaterialItem>,
     flash: Option<Flash>,
 }
 
@@ -94,19 +95,11 @@ async fn page(
         Err(e) => return service_error_page(&e.into()),
     };
     let (o, _) = OutcomeView::for_clerk(&m, f, s, user);
-    let files = match s.store.attachments(view.record.id).await {
-        Ok(files) => files
-            .into_iter()
-            .map(|a| {
-                (
-                    a.file.material,
-                    a.file.file_name,
-                    (a.file.size + 1023) / 1024,
-                )
-            })
-            .collect(),
-        Err(e) => return service_error_page(&e.into()),
-    };
+    let materials =
+        match materials::of_case(state, view, &format!("/cases/{}", view.record.id)).await {
+            Ok(m) => m,
+            Err(e) => return service_error_page(&e),
+        };
     render(&ReviewPage {
         chrome: Chrome::for_user(user),
         csrf: user.csrf.clone(),
@@ -120,7 +113,7 @@ async fn page(
         submitted_on: case.submitted_on.to_string(),
         open: offered(case, user.role, &user.unit).contains(&ActionKind::Accept),
         o,
-        files,
+        materials,
         flash,
     })
 }
