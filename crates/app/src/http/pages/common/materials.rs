@@ -158,7 +158,10 @@ fn standing(case: &Case, m: &Material, uploaded: bool) -> (&'static str, &'stati
     match m.source {
         MaterialSource::SharedData => ("共享获取", "muted", "由数据共享平台获取".into()),
         MaterialSource::ELicense => ("电子证照", "muted", "由电子证照库调取".into()),
-        MaterialSource::Applicant if uploaded => ("已收取", "ok", String::new()),
+        MaterialSource::Applicant if uploaded && case.accepted_on.is_some() => {
+            ("已收取", "ok", String::new())
+        }
+        MaterialSource::Applicant if uploaded => ("已上传", "ok", "待核对".into()),
         MaterialSource::Applicant if at_window && case.accepted_on.is_some() => {
             ("已收取", "ok", "窗口收取纸质材料".into())
         }
