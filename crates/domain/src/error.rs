@@ -163,6 +163,8 @@ error_codes! {
     InvalidMatterCode = "invalid_matter_code", Invalid, "事项编码无效";
     /// The working-day calendar does not load.
     InvalidCalendar = "invalid_calendar", Invalid, "工作日历有误";
+    /// The phone number is not one.
+    InvalidPhone = "invalid_phone", Invalid, "电话号码有误";
     /// The username is malformed.
     InvalidUsername = "invalid_username", Invalid, "用户名不符合要求";
     /// The password is too weak.

@@ -264,9 +264,61 @@ macro_rules! string_conversions {
 string_conversions!(CreditCode);
 string_conversions!(IdNumber);
 
+/// A phone number as onewindow keeps it: a mobile number (11 digits from 1,
+/// an optional +86 or 86 in front) or a landline with its area code (0 and
+/// 9 to 11 more digits). Spaces and hyphens are dropped. Registration, the
+/// hotline and Open311 read phone numbers through it alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phone(String);
+
+impl Phone {
+    /// Reads a phone number, or says in Chinese why it is not one.
+    pub fn parse(s: &str) -> Result<Phone, &'static str> {
+        let digits: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        let digits = digits
+            .strip_prefix("+86")
+            .or_else(|| digits.strip_prefix("86").filter(|d| d.len() == 11))
+            .unwrap_or(&digits);
+        if !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err("电话号码只能包含数字（可带区号和“-”）");
+        }
+        let mobile = digits.len() == 11 && digits.starts_with('1');
+        let landline = digits.starts_with('0') && (10..=12).contains(&digits.len());
+        if mobile || landline {
+            Ok(Phone(digits.to_owned()))
+        } else {
+            Err("请填写 11 位手机号码，或带区号的固定电话（如 0535-5212345）")
+        }
+    }
+
+    /// A mobile number (one that takes a text message).
+    pub fn is_mobile(&self) -> bool {
+        self.0.starts_with('1')
+    }
+
+    /// The digits.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_are_read_alike_everywhere() {
+        let ok = |s: &str| Phone::parse(s).map(|p| (p.as_str().to_owned(), p.is_mobile()));
+        assert_eq!(ok("139 0000 0000"), Ok(("13900000000".into(), true)));
+        assert_eq!(ok("+86 13900000000"), Ok(("13900000000".into(), true)));
+        assert_eq!(ok("0535-5212345"), Ok(("05355212345".into(), false)));
+        assert!(ok("123").is_err());
+        assert!(ok("1390000000x").is_err());
+        assert!(ok("23900000000").is_err(), "a mobile starts with 1");
+    }
 
     #[test]
     fn valid_numbers_parse() {

@@ -140,6 +140,10 @@ pub trait AccountStore: Send + Sync {
     /// One account with its password hash; `NotFound` when there is none.
     async fn account(&self, username: &str) -> Result<Account>;
 
+    /// The username of the account registered with this 身份证号 or
+    /// 统一社会信用代码, if any: one person or enterprise, one account.
+    async fn account_for_applicant(&self, applicant_id: &str) -> Result<Option<String>>;
+
     /// Creates an account (an applicant registering, staff an admin adds),
     /// with an audit record that never holds the hash. `Conflict` when the
     /// username is taken, `NotFound` when the unit does not exist.

@@ -9,7 +9,7 @@
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use chrono::Duration;
-use domain::party::{CreditCode, IdNumber};
+use domain::party::{CreditCode, IdNumber, Phone};
 use domain::unit::{Role, UnitCode, User};
 use rand::TryRngCore;
 use rand::rngs::OsRng;
@@ -146,12 +146,10 @@ impl Registration {
                 }
             }
         };
-        let phone = self.phone.trim();
-        if !(phone.len() == 11
-            && phone.starts_with('1')
-            && phone.chars().all(|c| c.is_ascii_digit()))
-        {
-            errors.push(("phone", "请填写 11 位手机号码".into()));
+        match Phone::parse(&self.phone) {
+            Ok(p) if p.is_mobile() => {}
+            Ok(_) => errors.push(("phone", "请填写 11 位手机号码（用于接收办件通知）".into())),
+            Err(why) => errors.push(("phone", why.into())),
         }
         if let Err(m) = check_username(self.username.trim()) {
             errors.push(("username", m.into()));
@@ -164,6 +162,15 @@ impl Registration {
             _ => Err(errors),
         }
     }
+}
+
+/// What a second registration with one identifier is told: the account
+/// exists (its username half hidden) and how to get back into it.
+fn already_registered(username: &str) -> String {
+    let shown: String = username.chars().take(2).collect();
+    format!(
+        "该证件号码已注册过账号（用户名 {shown}***），一人（一企业）只能注册一个账号。请直接登录；忘记密码的，请携带本人有效证件到政务服务大厅综合窗口重置密码，或拨打 12345 咨询。"
+    )
 }
 
 /// Why a sign-in did not succeed. Neither says whether the username exists.
@@ -357,6 +364,9 @@ impl Services {
             Ok(id) => id,
             Err(errors) => return Ok(Err(errors)),
         };
+        if let Some(taken) = self.store.account_for_applicant(&id).await? {
+            return Ok(Err(vec![("id_number", already_registered(&taken))]));
+        }
         let user = User {
             username: form.username.trim().to_owned(),
             display_name: form.name.trim().to_owned(),
@@ -366,8 +376,10 @@ impl Services {
         let account = NewAccount {
             user: user.clone(),
             password_hash: Some(hash_password(&form.password)?),
-            applicant_id: Some(id),
-            phone: Some(form.phone.trim().to_owned()),
+            applicant_id: Some(id.clone()),
+            phone: Phone::parse(&form.phone)
+                .ok()
+                .map(|p| p.as_str().to_owned()),
         };
         let actor = Actor {
             username: user.username.clone(),
@@ -380,9 +392,11 @@ impl Services {
         self.forget_directory();
         match created {
             Ok(()) => Ok(Ok(self.begin_session(user, rules).await?)),
-            Err(StoreError::Conflict(_)) => {
-                Ok(Err(vec![("username", "该用户名已被使用，请换一个".into())]))
-            }
+            Err(StoreError::Conflict(_)) => match self.store.account_for_applicant(&id).await? {
+                // Another registration with the same identifier got there first.
+                Some(taken) => Ok(Err(vec![("id_number", already_registered(&taken))])),
+                None => Ok(Err(vec![("username", "该用户名已被使用，请换一个".into())])),
+            },
             Err(e) => Err(e.into()),
         }
     }

@@ -626,6 +626,25 @@ async fn an_applicant_registers_with_a_checked_identifier_and_is_signed_in() {
             "[{bk}]"
         );
         assert!(a.password_hash.unwrap().starts_with("$argon2id$"), "[{bk}]");
+
+        // One enterprise, one account: the same credit code again is
+        // refused, with the way back into the account, and nothing is made.
+        let again = app
+            .page(
+                &b,
+                Method::POST,
+                "/register",
+                Some(registration("newco2", &csrf)),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "[{bk}]");
+        for msg in ["该证件号码已注册过账号", "ne***", "综合窗口重置密码"] {
+            assert!(again.text.contains(msg), "[{bk}] {msg}: {}", again.text);
+        }
+        assert!(
+            app.store.account("newco2").await.is_err(),
+            "[{bk}] no second account"
+        );
     }
 }
 

@@ -25,6 +25,10 @@ impl crate::AccountStore for super::PostgresStore {
         auth::account(&Pg(&self.pool.get().await?), username).await
     }
 
+    async fn account_for_applicant(&self, applicant_id: &str) -> Result<Option<String>> {
+        auth::account_for_applicant(&Pg(&self.pool.get().await?), applicant_id).await
+    }
+
     async fn create_account(
         &self,
         account: &NewAccount,

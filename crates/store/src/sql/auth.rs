@@ -31,8 +31,22 @@ pub(crate) async fn account(db: &impl Db, username: &str) -> Result<Account> {
     .await
 }
 
-/// Stores a new account and its audit record; its unit must exist and its
-/// username be free.
+/// The username of the account registered with this identifier, if any.
+pub(crate) async fn account_for_applicant(
+    db: &impl Db,
+    applicant_id: &str,
+) -> Result<Option<String>> {
+    db.opt(
+        "SELECT username FROM users WHERE applicant_id = $1 ORDER BY created_at LIMIT 1",
+        &[&applicant_id],
+        super::first,
+    )
+    .await
+}
+
+/// Stores a new account and its audit record; its unit must exist, its
+/// username be free, and its applicant identifier (if any) have no account
+/// yet.
 pub(crate) async fn create_account(
     db: &impl Db,
     a: &NewAccount,
@@ -41,6 +55,11 @@ pub(crate) async fn create_account(
 ) -> Result<()> {
     let u = &a.user;
     unit_exists(db, &u.unit).await?;
+    if let Some(id) = &a.applicant_id
+        && account_for_applicant(db, id).await?.is_some()
+    {
+        return Err(StoreError::Conflict("该证件号码已注册账号".into()));
+    }
     let n = db
         .exec(
             "INSERT INTO users (username, display_name, unit, role, created_at, password_hash, applicant_id, phone)

@@ -29,6 +29,12 @@ impl crate::AccountStore for super::SqliteStore {
         self.quick(move |c| now(auth::account(&Lite(c), &u))).await
     }
 
+    async fn account_for_applicant(&self, applicant_id: &str) -> Result<Option<String>> {
+        let id = applicant_id.to_owned();
+        self.quick(move |c| now(auth::account_for_applicant(&Lite(c), &id)))
+            .await
+    }
+
     async fn create_account(
         &self,
         account: &NewAccount,

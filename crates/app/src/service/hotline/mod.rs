@@ -168,6 +168,13 @@ impl Services {
                 "须填写来电人姓名",
             ));
         }
+        let caller_phone = match input.caller_phone.trim() {
+            "" => String::new(),
+            given => domain::party::Phone::parse(given)
+                .map_err(|why| ServiceError::refused(domain::ErrorCode::InvalidPhone, why))?
+                .as_str()
+                .to_owned(),
+        };
         let now = self.clock.now();
         let ticket = Ticket {
             kind: input.kind,
@@ -175,7 +182,7 @@ impl Services {
             urgency: input.urgency,
             category: input.category.trim().to_owned(),
             caller_name,
-            caller_phone: input.caller_phone.trim().to_owned(),
+            caller_phone,
             location: input.location.trim().to_owned(),
             position: input.position,
             text,

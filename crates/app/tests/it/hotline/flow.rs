@@ -377,3 +377,42 @@ async fn extensions_are_approved_by_the_hotline_and_duplicates_merged() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_callers_phone_is_read_as_registration_reads_it() {
+    for app in apps(d(3, 2)).await {
+        let s = &app.state.services;
+        let hotline = access(&app, "hotline").await;
+        let landline = TicketInput {
+            caller_phone: "0535-521 2345".into(),
+            ..labour_complaint()
+        };
+        let t = s.register_ticket(&hotline, landline).await.unwrap();
+        assert_eq!(
+            t.record.ticket.caller_phone, "05355212345",
+            "{}",
+            app.backend
+        );
+        let before = s
+            .store
+            .list_tickets(&Default::default())
+            .await
+            .unwrap()
+            .len();
+        let bad = TicketInput {
+            caller_phone: "138".into(),
+            ..labour_complaint()
+        };
+        let e = s.register_ticket(&hotline, bad).await.unwrap_err();
+        assert_eq!(code(&e), "invalid_phone", "{}", app.backend);
+        assert_eq!(
+            s.store
+                .list_tickets(&Default::default())
+                .await
+                .unwrap()
+                .len(),
+            before,
+            "nothing stored"
+        );
+    }
+}

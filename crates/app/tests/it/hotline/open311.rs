@@ -52,7 +52,9 @@ async fn with_key(app: &StaffApp) {
         .unwrap();
 }
 
-/// The spec's example POST, with our service code.
+/// The spec's example POST, with our service code and a phone number that is
+/// one here (the spec's `111111111` is refused as `invalid_phone`, as at the
+/// hotline and at registration).
 fn spec_example(key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", key),
@@ -66,7 +68,7 @@ fn spec_example(key: &str) -> Vec<(&str, &str)> {
         ("account_id", "123456"),
         ("first_name", "john"),
         ("last_name", "smith"),
-        ("phone", "111111111"),
+        ("phone", "13900000000"),
         ("description", "A large sinkhole is destroying the street"),
         ("media_url", "http://tinyurl.com/bmw33nc"),
     ]
@@ -126,6 +128,18 @@ async fn the_spec_example_post_files_a_ticket_that_reads_back() {
     for app in apps(d(3, 2)).await {
         with_key(&app).await;
         let b = app.backend;
+        // The spec's own phone number is not one: refused, nothing filed.
+        let mut literal = spec_example(KEY);
+        literal.retain(|(k, _)| *k != "phone");
+        literal.push(("phone", "111111111"));
+        let (status, refused) = post(&app, &literal).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{b}: {refused}");
+        assert!(
+            refused[0]["description"]
+                .as_str()
+                .unwrap()
+                .starts_with("invalid_phone: ")
+        );
         let (status, made) = post(&app, &spec_example(KEY)).await;
         assert_eq!(status, StatusCode::OK, "{b}: {made}");
         let made = made.as_array().unwrap();
