@@ -1,9 +1,11 @@
 //! Extractors whose rejections are [`AppError`]s, so that a malformed body,
 //! query, path or header gets the same JSON error shape as everything else.
 
+use axum::extract::rejection::PathRejection;
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::HeaderMap;
 use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 
 use super::error::AppError;
 
@@ -21,6 +23,29 @@ pub struct ApiQuery<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(AppError))]
 pub struct ApiPath<T>(pub T);
+
+/// Path parameters of a page: one that does not parse (a letter where a
+/// number belongs) answers the Chinese page-not-found page, as a path that
+/// does not exist, never axum's English text.
+#[derive(Debug, FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(PageNotFound))]
+pub struct PagePath<T>(pub T);
+
+/// The rejection of [`PagePath`]: the page-not-found page.
+#[derive(Debug)]
+pub struct PageNotFound;
+
+impl From<PathRejection> for PageNotFound {
+    fn from(_: PathRejection) -> Self {
+        PageNotFound
+    }
+}
+
+impl IntoResponse for PageNotFound {
+    fn into_response(self) -> Response {
+        super::pages::not_found_page()
+    }
+}
 
 /// The longest `Idempotency-Key` accepted.
 const MAX_KEY_LEN: usize = 200;

@@ -25,7 +25,7 @@ use std::net::SocketAddr;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, FromRequestParts, OptionalFromRequestParts, Request, State};
-use axum::http::header::{CONTENT_TYPE, COOKIE, SET_COOKIE};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
@@ -34,7 +34,7 @@ use domain::unit::{Role, UnitKind};
 use store::{Actor, StoreError};
 
 use super::AppState;
-use super::pages::{Chrome, ChromeUser, NavLink, error_page, public_nav};
+use super::pages::{Chrome, ChromeUser, ErrorPageParts, NavLink, error_page, public_nav};
 use crate::config::Config;
 use crate::service::{Access, SessionRules, hash_session_id, random_hex};
 
@@ -393,8 +393,16 @@ pub async fn layer(State(state): State<AppState>, request: Request, next: Next) 
         }
         request = checked;
     }
+    let user = visitor.user.clone();
     request.extensions_mut().insert(visitor);
-    next.run(request).await
+    let mut response = next.run(request).await;
+    // An error page keeps the signed-in user's header and navigation.
+    if let (Some(user), Some(parts)) = (user, response.extensions().get::<ErrorPageParts>()) {
+        let html = parts.render_for(Chrome::for_user(&user));
+        response.headers_mut().remove(CONTENT_LENGTH);
+        *response.body_mut() = Body::from(html);
+    }
+    response
 }
 
 /// The visitor a request's cookies name; moves a live session's idle end on

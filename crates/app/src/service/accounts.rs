@@ -435,6 +435,34 @@ impl Services {
             .await?)
     }
 
+    /// Changes a user's own password: the current one must match, the new
+    /// one meet the rules. Every session of the user ends (they sign in
+    /// again with the new one). A problem is reported on its field.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+    ) -> Result<std::result::Result<(), FieldErrors>> {
+        let account = self.store.account(&actor.username).await?;
+        let matches = account
+            .password_hash
+            .as_deref()
+            .is_some_and(|hash| verify_password(current, hash));
+        if !matches {
+            return Ok(Err(vec![("current", "当前密码不正确".into())]));
+        }
+        if let Err(m) = check_password(new) {
+            return Ok(Err(vec![("new", m.into())]));
+        }
+        if new == current {
+            return Ok(Err(vec![("new", "新密码不能与当前密码相同".into())]));
+        }
+        self.set_password(actor, &actor.username, new).await?;
+        tracing::info!(user = %actor.username, "changed their own password");
+        Ok(Ok(()))
+    }
+
     /// Disables (or enables) an account; disabling ends its sessions.
     pub async fn set_user_disabled(
         &self,

@@ -492,6 +492,101 @@ async fn logout_and_the_idle_timeout_end_the_session() {
 }
 
 #[tokio::test]
+async fn everyone_changes_their_own_password_and_signs_in_again() {
+    for app in apps().await {
+        let bk = app.backend;
+        let b = app.signed_in("approver.scjg").await;
+        let csrf = app.session_csrf(&b).await;
+        let r = app.page(&b, Method::GET, "/password", None).await;
+        assert_eq!(r.status, StatusCode::OK, "[{bk}]");
+        assert!(
+            r.text.contains("周振华") && r.text.contains("当前密码"),
+            "[{bk}]"
+        );
+        let send = |current: &str, new: &str, again: &str| {
+            form(&[
+                ("csrf", &csrf),
+                ("current", current),
+                ("new", new),
+                ("again", again),
+            ])
+        };
+        for (body, says) in [
+            (
+                send("wrong-password", "new-secret-1", "new-secret-1"),
+                "当前密码不正确",
+            ),
+            (
+                send(PASSWORD, "new-secret-1", "new-secret-2"),
+                "两次输入的新密码不一致",
+            ),
+            (send(PASSWORD, "short", "short"), "密码至少 8 位"),
+        ] {
+            let r = app.page(&b, Method::POST, "/password", Some(body)).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "[{bk}] {says}");
+            assert!(r.text.contains(says), "[{bk}] {says}: {}", r.text);
+        }
+        // Refused attempts changed nothing: the old password still signs in.
+        app.signed_in("approver.scjg").await;
+        let r = app
+            .page(
+                &b,
+                Method::POST,
+                "/password",
+                Some(send(PASSWORD, "new-secret-1", "new-secret-1")),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "[{bk}] {}", r.text);
+        assert!(r.text.contains("密码已修改"), "[{bk}]");
+        // Every session ended; the new password signs in, the old one not.
+        let r = app.page(&b, Method::GET, "/inbox", None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "[{bk}] signed out");
+        let mut fresh = Browser::default();
+        let old = app
+            .try_login(&mut fresh, "approver.scjg", PASSWORD, "")
+            .await;
+        assert_eq!(old.status, StatusCode::UNAUTHORIZED, "[{bk}]");
+        let new = app
+            .try_login(&mut fresh, "approver.scjg", "new-secret-1", "")
+            .await;
+        assert_eq!(new.status, StatusCode::SEE_OTHER, "[{bk}]");
+    }
+}
+
+#[tokio::test]
+async fn refusals_keep_the_signed_in_header_and_bad_paths_read_in_chinese() {
+    for app in apps().await {
+        let bk = app.backend;
+        let b = app.signed_in("clerk").await;
+        for (path, status) in [
+            ("/cases/not-a-number", StatusCode::NOT_FOUND),
+            ("/mine/abc/files/1", StatusCode::NOT_FOUND),
+            ("/no-such-page", StatusCode::NOT_FOUND),
+            ("/supervise", StatusCode::FORBIDDEN),
+        ] {
+            let r = app.page(&b, Method::GET, path, None).await;
+            assert_eq!(r.status, status, "[{bk}] {path}");
+            assert!(r.text.contains("李娜"), "[{bk}] {path}: the user's header");
+            assert!(
+                r.text.contains("href=\"/window\""),
+                "[{bk}] {path}: their navigation"
+            );
+            assert!(
+                !r.text.contains("Cannot parse"),
+                "[{bk}] {path}: {}",
+                r.text
+            );
+            assert!(!r.text.contains(">登录</a>"), "[{bk}] {path}");
+        }
+        // Someone not signed in gets the public header.
+        let r = app
+            .page(&Browser::default(), Method::GET, "/no-such-page", None)
+            .await;
+        assert!(r.text.contains(">登录</a>"), "[{bk}]");
+    }
+}
+
+#[tokio::test]
 async fn a_post_without_the_right_csrf_token_is_refused_and_changes_nothing() {
     for app in apps().await {
         let bk = app.backend;

@@ -19,7 +19,9 @@ impl MatterCode {
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c));
         if ok {
-            Ok(Self(s.to_owned()))
+            // Codes are kept in upper case, so `qx-zgb-106` typed at a
+            // window finds QX-ZGB-106.
+            Ok(Self(s.to_ascii_uppercase()))
         } else {
             Err(CatalogError::BadCode(s.to_owned()))
         }

@@ -28,6 +28,8 @@ pub fn routes() -> Vec<Route> {
         (Method::POST, "/logout", post(logout)),
         (Method::GET, "/register", get(register_form)),
         (Method::POST, "/register", post(register)),
+        (Method::GET, "/password", get(password_form)),
+        (Method::POST, "/password", post(change_password)),
     ]
 }
 
@@ -52,12 +54,84 @@ struct RegisterPage {
 
 impl RegisterPage {
     fn field_error(&self, field: &str) -> String {
-        self.errors
-            .iter()
-            .filter(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
-            .collect::<Vec<_>>()
-            .join("；")
+        field_error(&self.errors, field)
+    }
+}
+
+/// What is wrong with one field of a form, joined.
+fn field_error(errors: &FieldErrors, field: &str) -> String {
+    errors
+        .iter()
+        .filter(|(f, _)| *f == field)
+        .map(|(_, m)| m.as_str())
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    errors: FieldErrors,
+    done: bool,
+}
+
+impl PasswordPage {
+    fn field_error(&self, field: &str) -> String {
+        field_error(&self.errors, field)
+    }
+}
+
+/// The password form a signed-in user sends.
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    again: String,
+}
+
+/// GET /password: the form to change one's own password.
+pub async fn password_form(user: PageUser) -> Response {
+    render(&PasswordPage {
+        chrome: Chrome::for_user(&user),
+        errors: Vec::new(),
+        done: false,
+    })
+}
+
+/// POST /password: changes the signed-in user's own password; every session
+/// of theirs ends, so the page says to sign in again.
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: PageUser,
+    Form(form): Form<PasswordForm>,
+) -> Response {
+    let refused = |errors: FieldErrors| {
+        let page = PasswordPage {
+            chrome: Chrome::for_user(&user),
+            errors,
+            done: false,
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response()
+    };
+    if form.new != form.again {
+        return refused(vec![("again", "两次输入的新密码不一致".into())]);
+    }
+    match state
+        .services
+        .change_own_password(&user.actor(), &form.current, &form.new)
+        .await
+    {
+        Ok(Ok(())) => render(&PasswordPage {
+            chrome: Chrome::public(),
+            errors: Vec::new(),
+            done: true,
+        }),
+        Ok(Err(errors)) => refused(errors),
+        Err(e) => failed(&e),
     }
 }
 

@@ -7,9 +7,10 @@
 mod actions;
 mod panel;
 
+use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::ActionKind;
@@ -73,7 +74,7 @@ async fn panel(state: &AppState, user: &PageUser, id: i64) -> Result<CasePanel, 
 pub async fn page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<Done>,
 ) -> Response {
     if user.role == Role::Applicant {
@@ -103,7 +104,7 @@ pub async fn page(
 pub async fn act(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     headers: HeaderMap,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {

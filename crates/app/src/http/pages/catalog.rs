@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use domain::catalog::{Category, Level, Matter, OnlineDepth};
+use domain::unit::Role;
 use serde::Deserialize;
 
 use super::{Chrome, error_page, render};
@@ -139,6 +140,11 @@ fn row(m: &Matter, names: &HashMap<String, String>) -> Row {
     }
 }
 
+/// A signed-in member of staff: offered no 在线申请 link.
+pub fn is_staff(user: Option<&PageUser>) -> bool {
+    user.is_some_and(|u| u.role != Role::Applicant)
+}
+
 fn matches(m: &Matter, f: &CatalogQuery) -> bool {
     (f.unit.is_empty() || m.unit == f.unit)
         && (f.category.is_empty() || m.category.as_str() == f.category)
@@ -233,6 +239,11 @@ pub async fn page(
             .into_iter()
             .filter(|m| matches(m, &f))
             .map(|m| row(m, &names))
+            .map(|mut r| {
+                // Staff do not apply online (the apply page refuses them).
+                r.can_apply &= !is_staff(user.as_ref());
+                r
+            })
             .collect(),
         filtered: !(q.is_empty()
             && f.unit.is_empty()

@@ -3,7 +3,8 @@
 //! it). Who may open a file is who may see its case; outside that scope a
 //! file is not found, as one that does not exist.
 
-use axum::extract::{Path, State};
+use crate::http::extract::PagePath;
+use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
@@ -18,7 +19,7 @@ use crate::service::uploads::FileKind;
 pub async fn open(
     State(state): State<AppState>,
     user: PageUser,
-    Path((id, file)): Path<(i64, i64)>,
+    PagePath((id, file)): PagePath<(i64, i64)>,
 ) -> Response {
     match state.services.case_file(&user.access(), id, file).await {
         Ok((a, bytes)) => file_response(&a, bytes),

@@ -11,9 +11,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::catalog::{Material, MaterialSource, Matter, MatterCode, OnlineDepth};
+use domain::unit::Role;
 use store::{MatterVersion, StoreError};
 
-use super::catalog::{levels_label, unit_names, visits_label};
+use super::catalog::{is_staff, levels_label, unit_names, visits_label};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
@@ -75,6 +76,10 @@ pub struct MatterView {
 struct MatterPage {
     chrome: Chrome,
     m: MatterView,
+    /// A window clerk: offered 窗口接件 instead of 在线申请.
+    clerk: bool,
+    /// Any member of staff: offered no 在线申请.
+    staff: bool,
 }
 
 /// Where a material comes from, as the applicant should read it.
@@ -222,8 +227,13 @@ pub async fn page(
             HashMap::new()
         }
     };
+    let mut m = view(&version, &names, &certificates);
+    let staff = is_staff(user.as_ref());
+    m.can_apply &= !staff;
     render(&MatterPage {
         chrome: Chrome::for_visitor(user.as_ref()),
-        m: view(&version, &names, &certificates),
+        clerk: user.as_ref().is_some_and(|u| u.role == Role::WindowClerk),
+        staff,
+        m,
     })
 }

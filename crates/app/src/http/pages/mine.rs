@@ -6,8 +6,9 @@
 //! are found: the store applies the applicant's scope, and any other case
 //! is "not found", exactly like one that does not exist.
 
+use crate::http::extract::PagePath;
 use askama::Template;
-use axum::extract::{Multipart, Path, Query, State};
+use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::{Action, ActionKind, Case, CaseState, SuspensionKind, offered};
@@ -196,7 +197,7 @@ pub struct Done {
 pub async fn case(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(done): Query<Done>,
 ) -> Response {
     let v = match load(&state, &user, id).await {
@@ -293,7 +294,7 @@ fn nothing_owed(id: i64) -> Response {
 pub async fn supplement_form(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     let v = match load(&state, &user, id).await {
         Ok(v) => v,
@@ -310,7 +311,7 @@ pub async fn supplement_form(
 pub async fn supplement(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     multipart: Multipart,
 ) -> Response {
     let v = match load(&state, &user, id).await {

@@ -119,24 +119,55 @@ pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
 /// An error page for a refusal with a stable code (the API's for the same
 /// refusal), carried in the page as `data-code`.
 pub fn coded_error_page(status: StatusCode, code: &str, title: &str, message: &str) -> Response {
+    let html = error_html(Chrome::public(), title, message, code);
+    let mut response = (status, Html(html)).into_response();
+    // The session layer renders it again with the signed-in user's header.
+    response.extensions_mut().insert(ErrorPageParts {
+        title: title.to_owned(),
+        message: message.to_owned(),
+        code: code.to_owned(),
+    });
+    response
+}
+
+/// What an error page says, kept on its response so that the session layer
+/// can render it again with the signed-in user's navigation.
+#[derive(Debug, Clone)]
+pub struct ErrorPageParts {
+    title: String,
+    message: String,
+    code: String,
+}
+
+impl ErrorPageParts {
+    /// The page again, under `chrome`.
+    pub fn render_for(&self, chrome: Chrome) -> String {
+        error_html(chrome, &self.title, &self.message, &self.code)
+    }
+}
+
+fn error_html(chrome: Chrome, title: &str, message: &str, code: &str) -> String {
     let page = ErrorPage {
-        chrome: Chrome::public(),
+        chrome,
         title,
         message,
         code,
     };
-    let html = page
-        .render()
-        .unwrap_or_else(|_| format!("{title}：{message}"));
-    (status, Html(html)).into_response()
+    page.render()
+        .unwrap_or_else(|_| format!("{title}：{message}"))
 }
 
 /// The page for a path that does not exist.
 pub async fn not_found() -> Response {
+    not_found_page()
+}
+
+/// The page-not-found page (also for a path whose number does not parse).
+pub fn not_found_page() -> Response {
     error_page(
         StatusCode::NOT_FOUND,
         "页面不存在",
-        "您访问的页面不存在或已被移除。",
+        "您访问的页面不存在或已被移除，请检查地址是否正确。",
     )
 }
 

@@ -2,8 +2,9 @@
 //! 受理通知书, 一次性告知书 and 容缺受理承诺书. The page prints without the
 //! site's header and navigation; every date on it is the case's own.
 
+use crate::http::extract::PagePath;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use domain::case::{Action, NoticeKind, level_of, mask_identifier};
@@ -84,7 +85,7 @@ struct Deficiency {
 pub async fn page(
     State(state): State<AppState>,
     user: PageUser,
-    Path((id, kind)): Path<(i64, String)>,
+    PagePath((id, kind)): PagePath<(i64, String)>,
 ) -> Response {
     let (view, names) = match (
         load_case(&state, &user, id).await,

@@ -6,8 +6,9 @@ pub mod intake;
 pub mod outcome;
 pub mod review;
 
+use crate::http::extract::PagePath;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
 use domain::case::{CaseState, mask_identifier, visit_outcome_label};
 use domain::time::local_minute;
@@ -158,7 +159,7 @@ struct ReceiptPage {
 pub async fn receipt(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     if let Some(r) = require_clerk(&user) {
         return r;

@@ -140,6 +140,9 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
     // A signed-in user may post the form too; the empty one is refused (422).
     ("POST", "/register", "/register", Gate::Public),
     ("POST", "/logout", "/logout", Gate::SignedIn),
+    // One's own password: anyone signed in (the walk's empty form is refused).
+    ("GET", "/password", "/password", Gate::SignedIn),
+    ("POST", "/password", "/password", Gate::SignedIn),
     // Applicants.
     // `/apply` sends everyone to the catalog, where each matter links its form.
     ("GET", "/apply", "/apply", Gate::Public),

@@ -4,6 +4,7 @@
 //! Saving goes through `Store::put_matter`, which refuses with every
 //! problem; each is shown next to its field or material row.
 
+use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -201,7 +202,7 @@ pub async fn create(
 pub async fn version(
     State(state): State<AppState>,
     user: PageUser,
-    Path((code, version)): Path<(String, u32)>,
+    PagePath((code, version)): PagePath<(String, u32)>,
 ) -> Response {
     if let Err(refused) = user.require(CATALOG) {
         return refused;

@@ -3,8 +3,9 @@
 //! said in Chinese; whether it is allowed is the domain's to say. A refusal
 //! shows the ticket page again with the reason and changes nothing.
 
+use crate::http::extract::PagePath;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::evaluation::Rating;
@@ -76,7 +77,7 @@ pub fn action_from_form(f: &FormData) -> Result<TicketAction, String> {
 pub async fn submit(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(r) = user.require(HOTLINE_ROLES) {

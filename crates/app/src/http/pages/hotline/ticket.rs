@@ -2,8 +2,9 @@
 //! and clock, send-backs, extensions, the reply and callback, the timeline,
 //! duplicate candidates while it is new, and the forms the user may use now.
 
+use crate::http::extract::PagePath;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::evaluation::Rating;
@@ -266,7 +267,7 @@ pub struct Done {
 pub async fn page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Query(q): Query<Done>,
 ) -> Response {
     if let Err(r) = user.require(HOTLINE_ROLES) {

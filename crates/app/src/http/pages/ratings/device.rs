@@ -3,9 +3,10 @@
 //! (一次一评). It lists the hall's visits not yet rated, newest first; each
 //! visit is rated once, and only at its own hall.
 
+use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::evaluation::{REASONS, Rating, RatingChannel};
@@ -108,7 +109,7 @@ pub async fn list(
 pub async fn submit(
     State(state): State<AppState>,
     user: PageUser,
-    Path(visit): Path<i64>,
+    PagePath(visit): PagePath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(r) = user.require(&[Role::WindowClerk]) {

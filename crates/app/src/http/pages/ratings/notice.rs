@@ -2,8 +2,9 @@
 //! concluded case, with the QR code of its rating link. Printing it makes
 //! the case's rating token (once; every reprint shows the same link).
 
+use crate::http::extract::PagePath;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::http::header::HOST;
 use axum::response::Response;
@@ -78,7 +79,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: PageUser,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
 ) -> Response {
     let s = &state.services;
     let loaded = async {

@@ -4,9 +4,10 @@
 //! exist), the supervisor sees every unit's. Each order shows the 差评 that
 //! opened it and only the actions the domain allows this role in its state.
 
+use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::evaluation::RectificationAction;
@@ -223,7 +224,7 @@ async fn order_page(
 pub async fn page(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     q: axum::extract::Query<Done>,
 ) -> Response {
     if let Err(r) = user.require(ROLES) {
@@ -251,7 +252,7 @@ pub struct Done {
 pub async fn act(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Err(r) = user.require(ROLES) {

@@ -2,9 +2,10 @@
 //! like a window intake (受理, 容缺受理 or 一次性告知) through `Services::act`
 //! with the version the page was read at.
 
+use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use domain::case::{ActionKind, CaseState, mask_identifier, offered};
@@ -119,7 +120,11 @@ async fn page(
 }
 
 /// GET /window/review/{id}: check an online application's materials.
-pub async fn form(State(state): State<AppState>, user: PageUser, Path(id): Path<i64>) -> Response {
+pub async fn form(
+    State(state): State<AppState>,
+    user: PageUser,
+    PagePath(id): PagePath<i64>,
+) -> Response {
     if let Some(r) = require_clerk(&user) {
         return r;
     }
@@ -143,7 +148,7 @@ pub async fn form(State(state): State<AppState>, user: PageUser, Path(id): Path<
 pub async fn submit(
     State(state): State<AppState>,
     user: PageUser,
-    Path(id): Path<i64>,
+    PagePath(id): PagePath<i64>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     if let Some(r) = require_clerk(&user) {
