@@ -189,9 +189,9 @@ pub(crate) async fn touch_session(
     idle_until: DateTime<Utc>,
 ) -> Result<()> {
     db.exec(
-        "UPDATE sessions SET idle_until = CASE WHEN $2 < expires_at THEN $2 ELSE expires_at END
-         WHERE id_hash = $1",
-        &[&id_hash, &idle_until],
+        "UPDATE sessions SET idle_until = CASE WHEN $1 < expires_at THEN $1 ELSE expires_at END
+         WHERE id_hash = $2",
+        &[&idle_until, &id_hash],
     )
     .await?;
     Ok(())
@@ -223,9 +223,9 @@ pub(crate) async fn failures(
 ) -> Result<LoginFailures> {
     db.one(
         "SELECT
-            (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND NOT success AND at >= $3),
-            (SELECT COUNT(*) FROM login_attempts WHERE ip = $2 AND NOT success AND at >= $3)",
-        &[&username, &ip, &since],
+            (SELECT COUNT(*) FROM login_attempts WHERE username = $1 AND NOT success AND at >= $2),
+            (SELECT COUNT(*) FROM login_attempts WHERE ip = $3 AND NOT success AND at >= $2)",
+        &[&username, &since, &ip],
         |r| {
             Ok(LoginFailures {
                 by_username: r.get(0)?,

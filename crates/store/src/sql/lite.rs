@@ -25,23 +25,41 @@ pub(crate) fn now<T>(fut: impl Future<Output = T>) -> T {
 /// A SQLite connection (or transaction) as a [`Db`].
 pub(crate) struct Lite<'a>(pub &'a rusqlite::Connection);
 
-/// `sql` with its `$n` placeholders written `?n`, as SQLite numbers them.
-fn lite_sql(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
-            out.push('?');
-        } else {
-            out.push(c);
+/// The placeholders of `sql` (`$1`, `$2`, …) in the order they first appear.
+fn placeholders(sql: &str) -> Vec<usize> {
+    let mut seen = Vec::new();
+    let mut rest = sql;
+    while let Some(at) = rest.find('$') {
+        rest = &rest[at + 1..];
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        if let Ok(n) = digits.parse::<usize>()
+            && !seen.contains(&n)
+        {
+            seen.push(n);
         }
     }
-    out
+    seen
+}
+
+/// `sql` as SQLite takes it: as written. SQLite reads `$1` as a named
+/// parameter and numbers named parameters in the order they first appear,
+/// so binding by position is right when `$1`, `$2`, … first appear in that
+/// order, as every statement of `sql/` is written (checked here in debug
+/// builds, so every test run checks every statement it sends).
+fn lite_sql(sql: &str) -> &str {
+    debug_assert!(
+        placeholders(sql)
+            .iter()
+            .copied()
+            .eq(1..=placeholders(sql).len()),
+        "placeholders must first appear as $1, $2, … in order: {sql}"
+    );
+    sql
 }
 
 impl Lite<'_> {
     fn statement(&self, sql: &str) -> Result<rusqlite::CachedStatement<'_>> {
-        Ok(self.0.prepare_cached(&lite_sql(sql))?)
+        Ok(self.0.prepare_cached(lite_sql(sql))?)
     }
 }
 
@@ -102,7 +120,7 @@ impl Db for Lite<'_> {
         params: &[&dyn Param],
         map: impl FnMut(&dyn Cells) -> Result<T>,
     ) -> Result<Vec<T>> {
-        collect(&mut self.0.prepare(&lite_sql(sql))?, params, map)
+        collect(&mut self.0.prepare(lite_sql(sql))?, params, map)
     }
 
     async fn opt<T>(
@@ -134,14 +152,15 @@ impl Db for Lite<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::lite_sql;
+    use super::placeholders;
 
     #[test]
-    fn placeholders_become_sqlite_numbered_ones() {
+    fn placeholders_are_listed_in_the_order_they_first_appear() {
         assert_eq!(
-            lite_sql("SELECT a FROM t WHERE b = $2 AND c = $10 OR d = $1"),
-            "SELECT a FROM t WHERE b = ?2 AND c = ?10 OR d = ?1"
+            placeholders("SELECT a FROM t WHERE b = $1 AND c = $2 OR d = $1 LIMIT $3"),
+            vec![1, 2, 3]
         );
-        assert_eq!(lite_sql("SELECT '$x'"), "SELECT '$x'");
+        assert_eq!(placeholders("WHERE b = $2 AND c = $1"), vec![2, 1]);
+        assert_eq!(placeholders("SELECT '$x'"), Vec::<usize>::new());
     }
 }

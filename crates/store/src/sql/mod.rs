@@ -8,7 +8,8 @@
 //! reader, whose futures are always ready, so [`now`] runs them in place.
 //!
 //! The statements are written in the dialect both speak: `$1`, `$2`, …
-//! placeholders (turned into SQLite's `?1`, `?2`, … when prepared),
+//! placeholders, first appearing in that order (SQLite numbers them so;
+//! debug builds check it),
 //! `CAST(… AS TEXT)` where PostgreSQL needs a parameter's type, JSON bound
 //! through [`Json`] and read with [`Cells`]'s `json`. What one backend alone
 //! has (row locks, the audit chain's advisory lock) is a method of [`Db`].

@@ -220,12 +220,16 @@ async fn a_stale_page_gets_the_conflict_message_and_refusals_are_in_chinese() {
         ];
         act(&app, &head, id, &suspend)
             .await
-            .expect(StatusCode::CONFLICT, &["办件已被他人修改，请刷新后重试"]);
+            .expect(StatusCode::CONFLICT, &["办件已被他人修改", "请刷新后重试"]);
         app.post_htmx(&head, &format!("/cases/{id}/act"), &suspend)
             .await
             .expect(
                 StatusCode::CONFLICT,
-                &["办件已被他人修改，请刷新后重试", "<div id=\"case-panel\">"],
+                &[
+                    "办件已被他人修改",
+                    "请刷新后重试",
+                    "<div id=\"case-panel\">",
+                ],
             );
         // Nothing was suspended.
         app.get(&head, &format!("/cases/{id}"))

@@ -26,6 +26,13 @@ async fn a_window_visit_is_rated_once_on_its_own_halls_device() {
             .collect();
         let path = format!("/window/ratings/{visit}");
 
+        // The device shows the visits its own clerk served today: another
+        // clerk of the same hall sees none of them.
+        let zhao = app.login("clerk.zhao").await;
+        app.get(&zhao, "/window/ratings")
+            .await
+            .expect(StatusCode::OK, &["暂无待评价的来访"]);
+
         let guanli = app.login("clerk.guanli").await;
         app.get(&guanli, "/window/ratings")
             .await
@@ -52,5 +59,15 @@ async fn a_window_visit_is_rated_once_on_its_own_halls_device() {
         app.post(&clerk, &path, &[("rating", "satisfied")])
             .await
             .expect(StatusCode::CONFLICT, &["一事只能评价一次"]);
+
+        // Yesterday's unrated visits are not on today's device.
+        app.accepted("QX-SCJG-001", enterprise("栖霞市隔日商贸有限公司"))
+            .await;
+        app.on(9, 29);
+        let next_day = app.login("clerk").await;
+        app.get(&next_day, "/window/ratings")
+            .await
+            .expect(StatusCode::OK, &["暂无待评价的来访"])
+            .lacks(&["企业设立登记"]);
     }
 }

@@ -415,7 +415,7 @@ async fn an_online_application_is_reviewed_at_the_hall() {
             .expect(StatusCode::OK, &["暂无待预审"]);
         app.post(&clerk, &format!("/window/review/{online}"), &all)
             .await
-            .expect(StatusCode::CONFLICT, &["办件已被他人修改，请刷新后重试"]);
+            .expect(StatusCode::CONFLICT, &["办件已被他人修改", "请刷新后重试"]);
 
         // 一次性告知 at 预审: the notice lists what is missing and the note.
         let second = app_services_online(&app).await;

@@ -5,15 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ErrorCode;
 use domain::case::{CaseClock, SlaStatus, unit_duties};
-use store::StoreError;
 
 use crate::http::error::AppError;
 use crate::http::pages::coded_error_page;
 pub use crate::service::Names;
 use crate::service::{CaseView, ServiceError};
-
-/// What a stale form gets: someone changed the case since the page was read.
-pub const CONFLICT_MESSAGE: &str = "办件已被他人修改，请刷新后重试";
 
 /// A coloured 正常 / 预警 / 超期 / 暂停 label.
 #[derive(Debug, Clone)]
@@ -160,21 +156,15 @@ impl Refused {
     }
 }
 
-/// How a failed service call reads on a page: a missing or out-of-scope case
-/// and a stale form as a page says them, a storage failure (logged by
-/// [`AppError::of`]) as a plain apology, anything else as the API says it.
+/// How a failed service call reads on a page: exactly as the API answers it
+/// ([`AppError::of`]: the same status, code and Chinese message; a storage
+/// failure logged and said as a plain apology).
 pub fn describe(e: &ServiceError) -> Refused {
     let answer = AppError::of(e);
-    let message = match e {
-        ServiceError::Store(StoreError::NotFound(_)) => "办件不存在或不在您的办理范围内",
-        ServiceError::Store(StoreError::Conflict(_)) => CONFLICT_MESSAGE,
-        ServiceError::Store(StoreError::Backend(_)) => "系统暂时无法完成操作，请稍后重试。",
-        _ => answer.message(),
-    };
     Refused {
         status: answer.status(),
         code: answer.code(),
-        message: message.to_owned(),
+        message: answer.message().to_owned(),
     }
 }
 

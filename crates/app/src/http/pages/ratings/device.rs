@@ -1,7 +1,8 @@
 //! The window's rating device (窗口评价器, `/window/ratings`): after serving
 //! someone, the clerk turns the screen to them and they rate the visit
-//! (一次一评). It lists the hall's visits not yet rated, newest first; each
-//! visit is rated once, and only at its own hall.
+//! (一次一评). It shows the visits this clerk served today and that are not
+//! yet rated, newest first (the one at the counter on top), not the hall's
+//! backlog; each visit is rated once, and only at its own hall.
 
 use crate::http::extract::PagePath;
 use askama::Template;
@@ -41,6 +42,13 @@ struct DevicePage {
     done: bool,
 }
 
+/// The hall's newest unrated visits read to find this clerk's of today.
+const HALL_WINDOW: u32 = 200;
+
+/// The clerk's own visits of today shown on the device (the one at the
+/// counter first).
+const AT_THE_COUNTER: usize = 3;
+
 /// `?done=1` after a rating went through.
 #[derive(Debug, Deserialize)]
 pub struct Done {
@@ -56,15 +64,18 @@ async fn page(
 ) -> Response {
     let s = &state.services;
     let (visits, names) = match (
-        s.store.unrated_visits(&user.unit, 20).await,
+        s.store.unrated_visits(&user.unit, HALL_WINDOW).await,
         s.names().await,
     ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) => return failure(&ServiceError::Store(e), "未找到"),
         (_, Err(e)) => return failure(&e, "未找到"),
     };
+    let today = s.today();
     let visits = visits
         .into_iter()
+        .filter(|(_, v)| v.clerk == user.username && shanghai_today(v.at) == today)
+        .take(AT_THE_COUNTER)
         .map(|(id, v)| VisitRow {
             id,
             day: shanghai_today(v.at).to_string(),
