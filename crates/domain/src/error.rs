@@ -163,6 +163,8 @@ error_codes! {
     InvalidMatterCode = "invalid_matter_code", Invalid, "事项编码无效";
     /// The working-day calendar does not load.
     InvalidCalendar = "invalid_calendar", Invalid, "工作日历有误";
+    /// The matter is not for this kind of applicant (a company applying for 结婚登记).
+    ApplicantTypeNotAdmitted = "applicant_type_not_admitted", Invalid, "该事项不受理此类申请人";
     /// The phone number is not one.
     InvalidPhone = "invalid_phone", Invalid, "电话号码有误";
     /// The username is malformed.

@@ -7,7 +7,7 @@ use crate::service::{ApplicantInput, CreateCase, FixedClock, Result, Services};
 use chrono::{Days, NaiveDate};
 use domain::calendar::Calendar;
 use domain::case::{Action, CaseResult, Channel, DeliveryMethod, SuspensionKind, WarningRule};
-use domain::catalog::{Level, MaterialSource, Matter, WorkingDays};
+use domain::catalog::{ApplicantTypes, Level, MaterialSource, Matter, WorkingDays};
 use domain::party::{credit_check_char, id_check_char};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -198,8 +198,14 @@ impl Generator {
         }
     }
 
-    fn applicant(&mut self) -> ApplicantInput {
-        if self.rng.random_bool(0.5) {
+    /// A made-up applicant of a kind the matter admits.
+    fn applicant(&mut self, admits: ApplicantTypes) -> ApplicantInput {
+        let person = match admits {
+            ApplicantTypes::Person => true,
+            ApplicantTypes::Enterprise => false,
+            ApplicantTypes::Both => self.rng.random_bool(0.5),
+        };
+        if person {
             let name = format!(
                 "{}{}",
                 pick(&mut self.rng, SURNAMES),
@@ -314,7 +320,7 @@ impl Generator {
         let input = CreateCase {
             matter: matter.code.to_string(),
             channel,
-            applicant: self.applicant(),
+            applicant: self.applicant(matter.applicants),
             intake_unit: Some(hall),
             intake: None,
         };

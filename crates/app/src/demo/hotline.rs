@@ -293,56 +293,16 @@ async fn play(
 ) -> Result<()> {
     use Goal as G;
     let step = |h: i64| clock.set(at(day, 9 + h));
-    if goal == G::Registered {
-        return Ok(());
+    match goal {
+        G::Registered => return Ok(()),
+        G::Merged => return merge(svc, p, (id, phone), step).await,
+        _ => {}
     }
-    if goal == G::Merged {
-        // The agent merges a repeat call into the open ticket the duplicate hint names.
-        let Some(into) = svc
-            .duplicate_candidates(phone, id)
-            .await?
-            .first()
-            .map(|v| v.record.id)
-        else {
-            return Ok(());
-        };
-        step(1);
-        svc.ticket_act(
-            &p.hotline,
-            id,
-            None,
-            TicketAction::MergeInto { ticket: into },
-        )
-        .await?;
-        return Ok(());
-    }
-    let dispatch = |unit: &str| TicketAction::Dispatch {
-        lead_unit: unit.into(),
-        co_units: Vec::new(),
-    };
     step(1);
     svc.ticket_act(&p.hotline, id, None, dispatch(lead)).await?;
     let unit = p.unit(lead)?;
-    let back = |why: &str| TicketAction::SendBack { reason: why.into() };
     match goal {
-        G::Returned => {
-            step(2);
-            svc.ticket_act(unit, id, None, back("供暖问题属热力公司，请转供热主管部门"))
-                .await?;
-            return Ok(());
-        }
-        G::Escalated => {
-            step(2);
-            svc.ticket_act(unit, id, None, back("养殖污染属生态环境部门职责"))
-                .await?;
-            step(3);
-            svc.ticket_act(&p.hotline, id, None, dispatch("zjj"))
-                .await?;
-            step(4);
-            svc.ticket_act(p.unit("zjj")?, id, None, back("不属于住建部门职责"))
-                .await?;
-            return Ok(());
-        }
+        G::Returned | G::Escalated => return send_back(svc, p, unit, id, goal, step).await,
         G::Dispatched => return Ok(()),
         _ => {}
     }
@@ -366,15 +326,90 @@ async fn play(
         svc.ticket_act(unit, id, None, ask).await?;
         return Ok(());
     }
-    // Replies come a working day or so later; the third overruns its limit.
-    let late = goal == G::Closed && lead == "scjg";
+    reply_and_close(svc, clock, p, unit, id, lead, day, goal).await
+}
+
+fn dispatch(unit: &str) -> TicketAction {
+    TicketAction::Dispatch {
+        lead_unit: unit.into(),
+        co_units: Vec::new(),
+    }
+}
+
+/// The agent merges a repeat call into the open ticket the duplicate hint names.
+async fn merge(
+    svc: &Services,
+    p: &Players,
+    (id, phone): (i64, &str),
+    step: impl Fn(i64),
+) -> Result<()> {
+    let Some(into) = svc
+        .duplicate_candidates(phone, id)
+        .await?
+        .first()
+        .map(|v| v.record.id)
+    else {
+        return Ok(());
+    };
+    step(1);
+    svc.ticket_act(
+        &p.hotline,
+        id,
+        None,
+        TicketAction::MergeInto { ticket: into },
+    )
+    .await?;
+    Ok(())
+}
+
+/// The unit sends the ticket back (退回); escalated, a second unit does too.
+async fn send_back(
+    svc: &Services,
+    p: &Players,
+    unit: &Access,
+    id: i64,
+    goal: Goal,
+    step: impl Fn(i64),
+) -> Result<()> {
+    let back = |why: &str| TicketAction::SendBack { reason: why.into() };
+    step(2);
+    if goal == Goal::Returned {
+        svc.ticket_act(unit, id, None, back("供暖问题属热力公司，请转供热主管部门"))
+            .await?;
+        return Ok(());
+    }
+    svc.ticket_act(unit, id, None, back("养殖污染属生态环境部门职责"))
+        .await?;
+    step(3);
+    svc.ticket_act(&p.hotline, id, None, dispatch("zjj"))
+        .await?;
+    step(4);
+    svc.ticket_act(p.unit("zjj")?, id, None, back("不属于住建部门职责"))
+        .await?;
+    Ok(())
+}
+
+/// The unit replies a working day or so later (the third overruns its
+/// limit); the hotline calls back and closes, as far as `goal` goes.
+#[expect(clippy::too_many_arguments, reason = "one demo ticket's whole context")]
+async fn reply_and_close(
+    svc: &Services,
+    clock: &Arc<FixedClock>,
+    p: &Players,
+    unit: &Access,
+    id: i64,
+    lead: &str,
+    day: NaiveDate,
+    goal: Goal,
+) -> Result<()> {
+    let late = goal == Goal::Closed && lead == "scjg";
     let reply_day = day + Days::new(if late { 10 } else { 1 });
     clock.set(at(reply_day, 10));
     let reply = TicketAction::Reply {
         text: "经核查已督促整改，并已电话告知来电人处理结果".into(),
     };
     svc.ticket_act(unit, id, None, reply).await?;
-    if goal == G::Replied {
+    if goal == Goal::Replied {
         return Ok(());
     }
     clock.set(at(reply_day, 15));
@@ -388,7 +423,7 @@ async fn play(
         note: "来电人表示问题已解决".into(),
     };
     svc.ticket_act(&p.hotline, id, None, cb).await?;
-    if goal == G::CalledBack {
+    if goal == Goal::CalledBack {
         return Ok(());
     }
     clock.set(at(reply_day, 16));

@@ -74,6 +74,7 @@ fn matter_row(m: &Matter) -> Vec<Cell> {
         text(&m.legal_basis),
         yes_no(m.commitment_allowed),
         yes_no(m.deficiency_allowed),
+        text(m.applicants.label_zh()),
         text(m.online_depth.label_zh()),
         yes_no(m.mobile),
         yes_no(m.self_service),

@@ -45,6 +45,7 @@ pub(crate) const FEE_NOTE: &str = "收费说明";
 pub(crate) const LEGAL_BASIS: &str = "设定依据";
 pub(crate) const COMMITMENT: &str = "告知承诺";
 pub(crate) const DEFICIENCY: &str = "容缺受理";
+pub(crate) const APPLICANTS: &str = "服务对象";
 pub(crate) const ONLINE: &str = "网办深度";
 pub(crate) const MOBILE: &str = "移动办理";
 pub(crate) const SELF_SERVICE: &str = "自助办";
@@ -71,6 +72,7 @@ pub(crate) const MATTERS: Sheet = Sheet {
         text(LEGAL_BASIS, 40.0),
         col(COMMITMENT, 9.0),
         col(DEFICIENCY, 9.0),
+        col(APPLICANTS, 12.0),
         col(ONLINE, 12.0),
         col(MOBILE, 9.0),
         col(SELF_SERVICE, 9.0),

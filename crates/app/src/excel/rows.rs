@@ -3,8 +3,8 @@
 use super::layout::*;
 use super::sheet::{Problems, Row, Table};
 use domain::catalog::{
-    Category, Certificate, Delegation, Material, MaterialSource, Matter, MatterCode, OnlineDepth,
-    Step, WorkingDays,
+    ApplicantTypes, Category, Certificate, Delegation, Material, MaterialSource, Matter,
+    MatterCode, OnlineDepth, Step, WorkingDays,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -137,6 +137,7 @@ fn matter(row: &Row<'_>, p: &mut Problems) -> Option<Matter> {
     let legal_basis = row.free_text(LEGAL_BASIS, p);
     let commitment = row.flag(COMMITMENT, false, p);
     let deficiency = row.flag(DEFICIENCY, false, p);
+    let applicants = row.choice_or(APPLICANTS, ApplicantTypes::Both, p);
     let online_depth = row.choice::<OnlineDepth>(ONLINE, p);
     let mobile = row.flag(MOBILE, false, p);
     let self_service = row.flag(SELF_SERVICE, false, p);
@@ -160,6 +161,7 @@ fn matter(row: &Row<'_>, p: &mut Problems) -> Option<Matter> {
         materials: Vec::new(),
         commitment_allowed: commitment?,
         deficiency_allowed: deficiency?,
+        applicants: applicants?,
         online_depth: online_depth?,
         mobile: mobile?,
         self_service: self_service?,

@@ -270,8 +270,9 @@ macro_rules! labelled {
     )+};
 }
 
-use domain::catalog::{Category, Delegation, Level, MaterialSource, OnlineDepth};
+use domain::catalog::{ApplicantTypes, Category, Delegation, Level, MaterialSource, OnlineDepth};
 labelled! {
+    ApplicantTypes => "服务对象",
     Category => "事项类型",
     Level => "受理层级",
     Delegation => "下放方式",

@@ -28,7 +28,7 @@ pub use ratings::{OrderView, RateInput, ScoreRow, Scoreboard};
 use chrono::NaiveDate;
 use domain::calendar::Calendar;
 use domain::case::{Action, Applicant, Case, CaseClock, Channel, Context, SlaStatus, WarningRule};
-use domain::catalog::MatterCode;
+use domain::catalog::{Matter, MatterCode};
 use domain::party::{CreditCode, IdNumber};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -284,6 +284,7 @@ impl Services {
         })?;
         let version = self.store.matter(&code, None).await?;
         let applicant = input.applicant.parse()?;
+        admitted(&version.matter, &applicant)?;
         let today = self.today();
         let mut case = Case::open(
             input.channel,
@@ -513,4 +514,25 @@ pub async fn load_calendar(store: &dyn Store) -> Result<Calendar> {
 /// The SLA status of a view, for filters given as text.
 pub fn parse_sla(s: &str) -> Option<SlaStatus> {
     SlaStatus::parse(s)
+}
+
+/// Refuses an applicant the matter is not for (its 服务对象).
+fn admitted(matter: &Matter, applicant: &Applicant) -> Result<()> {
+    let enterprise = matches!(applicant, Applicant::Enterprise { .. });
+    if matter.admits(enterprise) {
+        return Ok(());
+    }
+    let who = if enterprise {
+        "企业（法人）"
+    } else {
+        "个人"
+    };
+    Err(ServiceError::refused(
+        domain::ErrorCode::ApplicantTypeNotAdmitted,
+        format!(
+            "“{}”的服务对象是{}，{who}不能申请",
+            matter.name,
+            matter.applicants.label_zh()
+        ),
+    ))
 }

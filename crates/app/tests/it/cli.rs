@@ -150,6 +150,23 @@ fn demo_start_twice_neither_fails_nor_duplicates() {
             ..Default::default()
         };
         for record in store.list_cases(&every).await.unwrap() {
+            // 服务对象: no company applies for 结婚登记, no citizen for an
+            // enterprise's 变更登记.
+            let m = store
+                .matter(&record.case.matter, None)
+                .await
+                .unwrap()
+                .matter;
+            let enterprise = matches!(
+                record.case.applicant,
+                domain::case::Applicant::Enterprise { .. }
+            );
+            assert!(
+                m.admits(enterprise),
+                "{} applied for by {}",
+                m.name,
+                record.case.applicant.name()
+            );
             let Some(_) = record.case.accepted_on else {
                 continue;
             };

@@ -160,6 +160,7 @@ fn matter(i: usize, category: Category) -> Matter {
         materials,
         commitment_allowed: i % 4 < 2,
         deficiency_allowed: with_parts && i.is_multiple_of(2),
+        applicants: domain::catalog::ApplicantTypes::Both,
         online_depth: OnlineDepth::ALL[i % OnlineDepth::ALL.len()],
         mobile: i.is_multiple_of(2),
         self_service: i.is_multiple_of(3),

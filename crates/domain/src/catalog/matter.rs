@@ -85,6 +85,18 @@ impl fmt::Display for WorkingDays {
 }
 
 labelled_enum! {
+    /// Who may apply for a matter (服务对象).
+    ApplicantTypes {
+        /// 自然人: citizens only (结婚登记, 出生登记, …).
+        Person = "person" / "自然人",
+        /// 法人和其他组织: enterprises and organisations only.
+        Enterprise = "enterprise" / "法人",
+        /// Both.
+        Both = "both" / "自然人、法人",
+    }
+}
+
+labelled_enum! {
     /// The kind of matter, as GB/T 39046 and the State Council's 事项类型 name them.
     Category {
         /// 行政许可
@@ -263,6 +275,9 @@ pub struct Matter {
     /// 容缺受理: may be accepted with non-core materials missing.
     #[serde(default)]
     pub deficiency_allowed: bool,
+    /// Who may apply (服务对象); both when the catalog does not say.
+    #[serde(default = "both")]
+    pub applicants: ApplicantTypes,
     /// 网办深度.
     pub online_depth: OnlineDepth,
     /// 移动办理.
@@ -292,7 +307,21 @@ fn not_delegated() -> Delegation {
     Delegation::NotDelegated
 }
 
+fn both() -> ApplicantTypes {
+    ApplicantTypes::Both
+}
+
 impl Matter {
+    /// Whether an applicant of this kind (a citizen, or an enterprise) may
+    /// apply for the matter.
+    pub fn admits(&self, enterprise: bool) -> bool {
+        match self.applicants {
+            ApplicantTypes::Both => true,
+            ApplicantTypes::Person => !enterprise,
+            ApplicantTypes::Enterprise => enterprise,
+        }
+    }
+
     /// The halls that accept the matter, as a notice names them: 市级政务服务中心、….
     pub fn levels_zh(&self) -> String {
         let halls: Vec<_> = self.levels.iter().map(|l| l.hall_zh()).collect();

@@ -8,8 +8,8 @@ mod validate;
 
 pub use certificate::{Certificate, CertificateList};
 pub use matter::{
-    Category, Delegation, Level, Material, MaterialSource, Matter, MatterCode, OnlineDepth, Step,
-    WorkingDays,
+    ApplicantTypes, Category, Delegation, Level, Material, MaterialSource, Matter, MatterCode,
+    OnlineDepth, Step, WorkingDays,
 };
 pub use validate::{CatalogError, Problem};
 

@@ -55,6 +55,7 @@ fn matter() -> Matter {
         ],
         commitment_allowed: true,
         deficiency_allowed: true,
+        applicants: domain::catalog::ApplicantTypes::Both,
         online_depth: OnlineDepth::FullyOnline,
         mobile: true,
         self_service: false,

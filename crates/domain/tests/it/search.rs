@@ -43,6 +43,7 @@ fn matter(
         materials: materials.iter().map(|m| material(m)).collect(),
         commitment_allowed: false,
         deficiency_allowed: false,
+        applicants: domain::catalog::ApplicantTypes::Both,
         online_depth: OnlineDepth::FullyOnline,
         mobile: true,
         self_service: false,

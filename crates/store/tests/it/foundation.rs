@@ -56,6 +56,7 @@ fn matter(code: &str, promised: u32) -> Matter {
         ],
         commitment_allowed: true,
         deficiency_allowed: true,
+        applicants: domain::catalog::ApplicantTypes::Both,
         online_depth: OnlineDepth::FullyOnline,
         mobile: true,
         self_service: false,

@@ -67,6 +67,8 @@ pub struct MatterView {
     steps: Vec<StepRow>,
     description: String,
     can_apply: bool,
+    /// Who may apply (服务对象).
+    applicants: &'static str,
     version: u32,
     published_on: String,
 }
@@ -168,6 +170,7 @@ fn view(
         steps: steps(m, names),
         description: m.description.clone(),
         can_apply: m.online_depth != OnlineDepth::WindowOnly,
+        applicants: m.applicants.label_zh(),
         version: v.version,
         published_on: crate::service::shanghai_today(v.published_at).to_string(),
     }

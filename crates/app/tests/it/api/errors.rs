@@ -195,6 +195,18 @@ async fn bad_identifiers(app: &App) {
     let r = app.post("clerk", "/api/v1/cases", &online(bad_id)).await;
     r.expect_error(StatusCode::UNPROCESSABLE_ENTITY, "invalid_id_number");
     assert!(r.message().contains("18 位"), "[{b}] {}", r.message());
+    // A matter's 服务对象 is data: a company cannot apply for 结婚登记, a
+    // citizen not for an enterprise's 变更登记.
+    let person = json!({"kind": "person", "name": "张三", "id_number": "11010519491231002X"});
+    for (matter, applicant) in [("QX-MZJ-001", enterprise()), ("QX-SCJG-002", person)] {
+        let input = json!({"matter": matter, "channel": "window", "applicant": applicant});
+        let r = app.post("clerk", "/api/v1/cases", &input).await;
+        r.expect_error(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "applicant_type_not_admitted",
+        );
+        assert!(r.message().contains("服务对象"), "[{b}] {}", r.message());
+    }
     assert!(
         app.ids("clerk", "/api/v1/cases").await.is_empty(),
         "[{b}] nothing stored"

@@ -37,8 +37,8 @@ async fn an_action_after_another_process_changed_the_case_starts_from_its_change
             .expect("catalog")
             .into_iter()
             .map(|v| v.matter)
-            .find(|m| m.steps.is_empty())
-            .expect("a matter with a single review step");
+            .find(|m| m.steps.is_empty() && m.admits(false))
+            .expect("a matter with a single review step that citizens apply for");
         let unit = matter.unit.to_string();
         let clerk = actor("clerk", &here.online_intake_unit);
         let input = CreateCase {

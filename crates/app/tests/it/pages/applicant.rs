@@ -398,7 +398,7 @@ async fn my_cases_are_only_mine() {
         let mine = submitted_id(&apply(&app, &zhang, "z-1").await);
         let hers = submitted_id(&apply(&app, &wang, "w-1").await);
         let window = app
-            .window_case("QX-RSJ-004", person("张伟"))
+            .window_case("QX-RSJ-005", person("张伟"))
             .await
             .record
             .id;

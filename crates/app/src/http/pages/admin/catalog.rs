@@ -11,8 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use domain::catalog::{
-    CatalogError, Category, Certificate, Delegation, Level, MaterialSource, Matter, MatterCode,
-    OnlineDepth,
+    ApplicantTypes, CatalogError, Category, Certificate, Delegation, Level, MaterialSource, Matter,
+    MatterCode, OnlineDepth,
 };
 use domain::time::local_minute;
 use store::{MatterVersion, StoreError};
@@ -81,6 +81,7 @@ struct MatterPage {
     levels: &'static [Level],
     delegations: &'static [Delegation],
     depths: &'static [OnlineDepth],
+    applicant_types: &'static [ApplicantTypes],
     sources: &'static [MaterialSource],
 }
 
@@ -370,6 +371,7 @@ async fn render_form(
         levels: Level::ALL,
         delegations: Delegation::ALL,
         depths: OnlineDepth::ALL,
+        applicant_types: ApplicantTypes::ALL,
         sources: MaterialSource::ALL,
     };
     (status, render(&page)).into_response()

@@ -2,8 +2,8 @@
 //! into messages next to the fields and material rows they concern.
 
 use domain::catalog::{
-    Category, Delegation, Level, Material, MaterialSource, Matter, MatterCode, OnlineDepth,
-    Problem, Step, WorkingDays,
+    ApplicantTypes, Category, Delegation, Level, Material, MaterialSource, Matter, MatterCode,
+    OnlineDepth, Problem, Step, WorkingDays,
 };
 
 use super::fields::Errors;
@@ -37,6 +37,10 @@ impl MatterForm {
         if online_depth.is_none() {
             e.add("online_depth", "请选择网办深度");
         }
+        let applicants = ApplicantTypes::parse(&self.applicants);
+        if applicants.is_none() {
+            e.add("applicants", "请选择服务对象");
+        }
         let max_visits = match self.max_visits.parse::<u32>() {
             Ok(n) if n <= 10 => Some(n),
             _ => {
@@ -53,7 +57,9 @@ impl MatterForm {
         else {
             return None;
         };
-        let (Some(online_depth), Some(max_visits)) = (online_depth, max_visits) else {
+        let (Some(online_depth), Some(max_visits), Some(applicants)) =
+            (online_depth, max_visits, applicants)
+        else {
             return None;
         };
         let materials: Option<Vec<Material>> = materials.into_iter().collect();
@@ -73,6 +79,7 @@ impl MatterForm {
             materials: materials?,
             commitment_allowed: self.commitment_allowed,
             deficiency_allowed: self.deficiency_allowed,
+            applicants,
             online_depth,
             mobile: self.mobile,
             self_service: self.self_service,
@@ -94,6 +101,7 @@ impl MatterForm {
                 "承诺时限" => "promised_limit",
                 "办理环节" => "steps",
                 "容缺受理" => "deficiency_allowed",
+                "服务对象" => "applicants",
                 "编码" => "code",
                 "材料名称" | "证明编码" => match self.row_of(&p.message) {
                     Some(row) => {

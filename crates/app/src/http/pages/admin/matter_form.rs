@@ -3,7 +3,9 @@
 //! the field or material row it concerns. Reading it into a matter and
 //! placing the catalog's problems is in `matter_check`.
 
-use domain::catalog::{Category, Delegation, Level, MaterialSource, Matter, OnlineDepth};
+use domain::catalog::{
+    ApplicantTypes, Category, Delegation, Level, MaterialSource, Matter, OnlineDepth,
+};
 
 use super::fields::{Errors, Fields};
 
@@ -38,6 +40,8 @@ pub struct MatterForm {
     pub commitment_allowed: bool,
     /// 容缺受理.
     pub deficiency_allowed: bool,
+    /// Who may apply, by English name.
+    pub applicants: String,
     /// Online depth, by English name.
     pub online_depth: String,
     /// 移动办理.
@@ -105,6 +109,7 @@ impl MatterForm {
             levels: vec![Level::City.as_str().to_owned()],
             delegation: Delegation::NotDelegated.as_str().to_owned(),
             online_depth: OnlineDepth::WindowOnly.as_str().to_owned(),
+            applicants: ApplicantTypes::Both.as_str().to_owned(),
             statutory_limit: "20".to_owned(),
             promised_limit: "5".to_owned(),
             max_visits: "1".to_owned(),
@@ -145,6 +150,7 @@ impl MatterForm {
             commitment_allowed: m.commitment_allowed,
             deficiency_allowed: m.deficiency_allowed,
             online_depth: m.online_depth.as_str().to_owned(),
+            applicants: m.applicants.as_str().to_owned(),
             mobile: m.mobile,
             self_service: m.self_service,
             max_visits: m.max_visits.to_string(),
@@ -195,6 +201,7 @@ impl MatterForm {
             commitment_allowed: f.checked("commitment_allowed"),
             deficiency_allowed: f.checked("deficiency_allowed"),
             online_depth: f.get("online_depth").to_owned(),
+            applicants: f.get("applicants").to_owned(),
             mobile: f.checked("mobile"),
             self_service: f.checked("self_service"),
             max_visits: f.get("max_visits").to_owned(),

@@ -76,6 +76,7 @@ impl MatterFacts {
             ("设定依据", m.legal_basis.clone()),
             ("告知承诺", yes_no(m.commitment_allowed).to_owned()),
             ("容缺受理", yes_no(m.deficiency_allowed).to_owned()),
+            ("服务对象", m.applicants.label_zh().to_owned()),
             ("网办深度", m.online_depth.label_zh().to_owned()),
             ("移动办理", yes_no(m.mobile).to_owned()),
             ("自助办", yes_no(m.self_service).to_owned()),
