@@ -9,10 +9,10 @@
 //! line), so their published heads are compared on every use, one small
 //! query, as the catalog snapshot does.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-use domain::unit::{Unit, User};
+use domain::unit::{Role, Unit, User};
 use store::Actor;
 
 use super::{Result, Services};
@@ -23,6 +23,8 @@ pub struct Names {
     units: HashMap<String, String>,
     matters: HashMap<String, String>,
     users: HashMap<String, String>,
+    /// Units with someone who reviews or decides (an approver or a head).
+    staffed: HashSet<String>,
 }
 
 impl Names {
@@ -40,6 +42,11 @@ impl Names {
             .get(code)
             .cloned()
             .unwrap_or_else(|| code.to_owned())
+    }
+
+    /// Whether the unit has someone to review or decide its part of a case.
+    pub fn staffed(&self, unit: &str) -> bool {
+        self.staffed.contains(unit)
     }
 
     /// A user's display name (the login when unknown; 系统 for the platform).
@@ -68,6 +75,7 @@ impl Services {
             return Ok(kept);
         }
         let units = self.store.units().await?;
+        let users = self.store.users().await?;
         let names = Names {
             units: units
                 .iter()
@@ -80,12 +88,14 @@ impl Services {
                 .into_iter()
                 .map(|v| (v.matter.code.to_string(), v.matter.name))
                 .collect(),
-            users: self
-                .store
-                .users()
-                .await?
-                .into_iter()
-                .map(|u| (u.username, u.display_name))
+            users: users
+                .iter()
+                .map(|u| (u.username.clone(), u.display_name.clone()))
+                .collect(),
+            staffed: users
+                .iter()
+                .filter(|u| matches!(u.role, Role::Approver | Role::DepartmentHead))
+                .map(|u| u.unit.as_str().to_owned())
                 .collect(),
         };
         let kept = Arc::new(Directory {

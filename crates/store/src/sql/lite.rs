@@ -1,7 +1,7 @@
 //! The shared SQL on SQLite: a connection of the writer thread or a reader
 //! as a [`Db`], whose futures never wait.
 
-use super::{Cells, Db, Json, Param};
+use super::{Cells, Db, Json, Param, cells_read_by};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::future::Future;
@@ -81,27 +81,15 @@ fn collect<T>(
 }
 
 impl Cells for rusqlite::Row<'_> {
-    fn int(&self, i: usize) -> Result<Option<i64>> {
-        Ok(self.get(i)?)
-    }
-    fn text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn boolean(&self, i: usize) -> Result<Option<bool>> {
-        Ok(self.get(i)?)
-    }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>> {
-        Ok(self.get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.get(i)?)
-    }
-    fn json_text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.get(i)?)
-    }
-    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
-        Ok(self.get(i)?)
-    }
+    cells_read_by!(get:
+        int -> i64,
+        text -> String,
+        boolean -> bool,
+        date -> NaiveDate,
+        time -> DateTime<Utc>,
+        json_text -> String,
+        bytes -> Vec<u8>,
+    );
 }
 
 impl Db for Lite<'_> {

@@ -78,6 +78,17 @@ pub(crate) trait Cells {
     fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>>;
 }
 
+/// `Cells` getters that each read their column as its Rust type with the
+/// backend row's own `$get` (the rest each backend writes itself).
+macro_rules! cells_read_by {
+    ($get:ident: $($name:ident -> $t:ty),+ $(,)?) => {$(
+        fn $name(&self, i: usize) -> Result<Option<$t>> {
+            Ok(self.$get(i)?)
+        }
+    )+};
+}
+pub(crate) use cells_read_by;
+
 impl dyn Cells + '_ {
     /// Column `i` as a `T`.
     pub(crate) fn get<T: FromCell>(&self, i: usize) -> Result<T> {

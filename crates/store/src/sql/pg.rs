@@ -1,7 +1,7 @@
 //! The shared SQL on PostgreSQL: a pooled client or a transaction as a
 //! [`Db`]; JSON bound and read as JSONB.
 
-use super::{Cells, Db, Json, Param};
+use super::{Cells, Db, Json, Param, cells_read_by};
 use crate::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use deadpool_postgres::GenericClient;
@@ -67,24 +67,16 @@ impl Cells for tokio_postgres::Row {
             _ => self.try_get(i)?,
         })
     }
-    fn text(&self, i: usize) -> Result<Option<String>> {
-        Ok(self.try_get(i)?)
-    }
-    fn boolean(&self, i: usize) -> Result<Option<bool>> {
-        Ok(self.try_get(i)?)
-    }
-    fn date(&self, i: usize) -> Result<Option<NaiveDate>> {
-        Ok(self.try_get(i)?)
-    }
-    fn time(&self, i: usize) -> Result<Option<DateTime<Utc>>> {
-        Ok(self.try_get(i)?)
-    }
     fn json_text(&self, i: usize) -> Result<Option<String>> {
         Ok(self.try_get::<_, Option<PgJsonText>>(i)?.map(|j| j.0))
     }
-    fn bytes(&self, i: usize) -> Result<Option<Vec<u8>>> {
-        Ok(self.try_get(i)?)
-    }
+    cells_read_by!(try_get:
+        text -> String,
+        boolean -> bool,
+        date -> NaiveDate,
+        time -> DateTime<Utc>,
+        bytes -> Vec<u8>,
+    );
 }
 
 impl<C: GenericClient + Sync> Db for Pg<'_, C> {

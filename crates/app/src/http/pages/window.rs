@@ -22,6 +22,21 @@ use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
 
+/// The units of a matter's steps (and its responsible unit, which decides)
+/// with nobody to review or decide: a case taken in would wait for them.
+pub fn unstaffed(
+    matter: &domain::catalog::Matter,
+    names: &super::common::rows::Names,
+) -> Vec<String> {
+    let mut units: Vec<&str> = std::iter::once(matter.unit.as_str())
+        .chain(matter.steps.iter().filter_map(|s| s.unit.as_deref()))
+        .filter(|u| !names.staffed(u))
+        .collect();
+    units.sort_unstable();
+    units.dedup();
+    units.into_iter().map(|u| names.unit(u)).collect()
+}
+
 /// Refuses everyone but window clerks.
 pub fn require_clerk(user: &PageUser) -> Option<Response> {
     user.require(&[Role::WindowClerk]).err()

@@ -602,3 +602,28 @@ async fn a_village_station_directs_a_county_matter_to_the_hall() {
         );
     }
 }
+
+#[tokio::test]
+async fn intake_warns_when_a_step_has_nobody_to_act_on_it() {
+    for app in apps(d(9, 28)).await {
+        let clerk = app.login("clerk").await;
+        let form = format!("/window/intake?matter={MATTER}");
+        app.get(&clerk, &form)
+            .await
+            .expect(StatusCode::OK, &["窗口接件"])
+            .lacks(&["data-code=\"unstaffed\""]);
+        // 卫健局 (a reviewer of the matter) loses its only reviewer and head.
+        for (username, name) in [("approver.wjj", "林静"), ("head.wjj", "魏宏伟")] {
+            app.add_user(username, name, "wjj", domain::unit::Role::Inspector)
+                .await;
+        }
+        app.state.services.forget_directory();
+        app.get(&clerk, &form).await.expect(
+            StatusCode::OK,
+            &[
+                "data-code=\"unstaffed\"",
+                "栖霞市卫生健康局目前没有审批人员或负责人账号",
+            ],
+        );
+    }
+}

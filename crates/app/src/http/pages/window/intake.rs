@@ -20,6 +20,7 @@ use super::super::common::rows::{Refused, describe, service_error_page};
 use super::super::{Chrome, error_page, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;
+use super::unstaffed;
 use crate::http::AppState;
 use crate::http::auth::new_token;
 use crate::http::session::PageUser;
@@ -113,6 +114,8 @@ struct IntakePage {
     a: ApplicantForm,
     o: OutcomeView,
     flash: Option<Flash>,
+    /// Units of the matter's steps with nobody to act on them.
+    unstaffed: Vec<String>,
 }
 
 /// `?matter=CODE`.
@@ -166,6 +169,7 @@ async fn page(
         a,
         o,
         flash,
+        unstaffed: unstaffed(&m.matter, &names),
     })
 }
 
