@@ -177,6 +177,10 @@ pub struct CaseFilter {
     pub intake_unit: Option<String>,
     /// Of this applicant (ID number or credit code).
     pub applicant_id: Option<String>,
+    /// Of an applicant of exactly this name (姓名 or 企业名称).
+    pub applicant_name: Option<String>,
+    /// For this matter.
+    pub matter_code: Option<String>,
     /// With this SLA status as of `today`.
     pub sla: Option<SlaStatus>,
     /// Deadline on or after.

@@ -185,16 +185,19 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/window", "窗口受理"),
             link("/window/visits", "来访登记"),
             link("/window/ratings", "评价器"),
+            link("/search", "查找办件"),
         ],
         Role::Approver | Role::DepartmentHead => {
             vec![
                 link("/inbox", "待办"),
+                link("/search", "查找办件"),
                 link("/rectifications", "差评整改"),
                 link("/hotline", "热线工单"),
             ]
         }
         Role::Supervisor => vec![
             link("/supervise", "督办"),
+            link("/search", "查找办件"),
             link("/supervise/evaluation", "好差评"),
             link("/hotline?state=escalated", "热线裁定"),
             link("/hotline/figures", "热线指标"),
@@ -206,7 +209,7 @@ pub fn role_nav(role: Role) -> Vec<NavLink> {
             link("/hotline/new", "登记来电"),
             link("/hotline/figures", "热线指标"),
         ],
-        Role::Inspector => vec![link("/inspect", "本部门办件")],
+        Role::Inspector => vec![link("/inspect", "本部门办件"), link("/search", "查找办件")],
     }
 }
 

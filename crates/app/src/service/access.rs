@@ -123,6 +123,50 @@ impl Services {
         self.list(filter).await
     }
 
+    /// The cases within the user's scope that `query` names: a 受理编号, an
+    /// applicant's 身份证号 or 统一社会信用代码, a matter (its code or its
+    /// full name), or else an applicant's full name. Newest deadlines last,
+    /// at most 100.
+    pub async fn find_cases(&self, access: &Access, query: &str) -> Result<Vec<CaseView>> {
+        let q = query.trim();
+        if q.is_empty() {
+            return Ok(Vec::new());
+        }
+        if let Ok(record) = self.store.case_by_receipt(&q.to_ascii_uppercase()).await {
+            return match self.case_for(access, record.id).await {
+                Ok(view) => Ok(vec![view]),
+                Err(ServiceError::Store(store::StoreError::NotFound(_))) => Ok(Vec::new()),
+                Err(e) => Err(e),
+            };
+        }
+        let mut filter = CaseFilter {
+            limit: Some(100),
+            ..CaseFilter::default()
+        };
+        if let Ok(id) = domain::party::IdNumber::parse(q) {
+            filter.applicant_id = Some(id.as_str().to_owned());
+        } else if let Ok(code) = domain::party::CreditCode::parse(q) {
+            filter.applicant_id = Some(code.as_str().to_owned());
+        } else if let Some(matter) = self.matter_named(q).await? {
+            filter.matter_code = Some(matter);
+        } else {
+            filter.applicant_name = Some(q.to_owned());
+        }
+        self.list_for(access, filter).await
+    }
+
+    /// The code of the matter whose code or full name is `q`, if any.
+    async fn matter_named(&self, q: &str) -> Result<Option<String>> {
+        let snapshot = self.catalog_snapshot().await?;
+        let code = domain::catalog::MatterCode::parse(q).ok();
+        Ok(snapshot
+            .versions
+            .iter()
+            .map(|v| &v.matter)
+            .find(|m| Some(&m.code) == code.as_ref() || m.name == q)
+            .map(|m| m.code.to_string()))
+    }
+
     /// A unit's inbox, when the user may see that unit's work: their own
     /// unit, a unit under their town, or any unit for county-wide roles.
     pub async fn inbox_for(

@@ -50,7 +50,7 @@ async fn copy_cases(tx: &Transaction<'_>, cases: &[NewCase], ids: &[i64]) -> Res
             "COPY cases (id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id,
                  applicant_user, state, channel, submitted_on, accepted_on, concluded_on, deadline,
                  warn_from, statutory_deadline, concluded_late, supplement_by, version, body,
-                 created_at, updated_at) FROM STDIN BINARY",
+                 created_at, updated_at, applicant_name) FROM STDIN BINARY",
         )
         .await?;
     let (t, d) = (Type::TEXT, Type::DATE);
@@ -77,6 +77,7 @@ async fn copy_cases(tx: &Transaction<'_>, cases: &[NewCase], ids: &[i64]) -> Res
         Type::JSONB,
         Type::TIMESTAMPTZ,
         Type::TIMESTAMPTZ,
+        Type::TEXT,
     ];
     let mut writer = std::pin::pin!(BinaryCopyInWriter::new(sink, &types));
     let one: i64 = 1;
@@ -86,7 +87,7 @@ async fn copy_cases(tx: &Transaction<'_>, cases: &[NewCase], ids: &[i64]) -> Res
         let version =
             i32::try_from(c.matter_version).map_err(|e| StoreError::Backend(e.to_string()))?;
         let body = serde_json::to_value(c).map_err(json_err)?;
-        let row: [&(dyn ToSql + Sync); 22] = [
+        let row: [&(dyn ToSql + Sync); 23] = [
             id,
             &receipt,
             &c.matter.as_str(),
@@ -109,6 +110,7 @@ async fn copy_cases(tx: &Transaction<'_>, cases: &[NewCase], ids: &[i64]) -> Res
             &body,
             &new.at,
             &new.at,
+            &c.applicant.name(),
         ];
         writer.as_mut().write(&row).await?;
     }

@@ -81,15 +81,16 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     let stored_body: String = tx.query_one(
         "INSERT INTO cases (id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id, applicant_user,
              state, channel, submitted_on, accepted_on, concluded_on, deadline, warn_from, statutory_deadline,
-             concluded_late, supplement_by, version, body, created_at, updated_at)
+             concluded_late, supplement_by, version, body, created_at, updated_at, applicant_name)
          OVERRIDING SYSTEM VALUE
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $20)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $20, $20, $21)
          RETURNING body::text",
         &[
             &id, &receipt, &case.matter.as_str(), &version, &case.unit, &new.intake_unit,
             &case.applicant.identifier(), &new.applicant_user, &case.state.as_str(), &case.channel.as_str(),
             &case.submitted_on, &case.accepted_on, &case.concluded_on, &k.deadline, &k.warn_from,
             &k.statutory_deadline, &k.concluded_late, &k.supplement_by, &body, &new.at,
+            &case.applicant.name(),
         ],
     )
     .await?

@@ -86,6 +86,8 @@ pub(super) async fn list(c: &impl GenericClient, f: &CaseFilter) -> Result<Vec<C
         ("c.unit", &f.unit),
         ("c.intake_unit", &f.intake_unit),
         ("c.applicant_id", &f.applicant_id),
+        ("c.applicant_name", &f.applicant_name),
+        ("c.matter_code", &f.matter_code),
     ] {
         if let Some(v) = v {
             let p = bind(&mut args, v.clone());

@@ -15,13 +15,14 @@ use chrono::{DateTime, Utc};
 use rusqlite::types::ToSql;
 use rusqlite::{OptionalExtension, Transaction};
 
-/// Rows per INSERT statement: 22 columns × 400 stays well under SQLite's
+/// Rows per INSERT statement: 23 columns × 400 stays well under SQLite's
 /// 32,766 bound parameters.
 const ROWS: usize = 400;
 
 const CASE_COLUMNS: &str = "id, receipt_no, matter_code, matter_version, unit, intake_unit, applicant_id, \
      applicant_user, state, channel, submitted_on, accepted_on, concluded_on, deadline, warn_from, \
-     statutory_deadline, concluded_late, supplement_by, version, body, created_at, updated_at";
+     statutory_deadline, concluded_late, supplement_by, version, body, created_at, updated_at, \
+     applicant_name";
 
 /// Stores `cases` in the writer's next transaction; see `Store::bulk_load_cases`.
 pub(super) async fn load(
@@ -48,6 +49,7 @@ struct CaseRow {
     version: u32,
     unit: String,
     applicant_id: String,
+    applicant_name: String,
     state: &'static str,
     channel: &'static str,
     holders: Vec<String>,
@@ -71,6 +73,7 @@ fn case_row(id: i64, new: &NewCase) -> Result<CaseRow> {
         version: case.matter_version,
         unit: case.unit.clone(),
         applicant_id: case.applicant.identifier().to_owned(),
+        applicant_name: case.applicant.name().to_owned(),
         state: case.state.as_str(),
         channel: case.channel.as_str(),
         holders: case.holders(),
@@ -118,9 +121,9 @@ fn multi_insert(table: &str, columns: &str, width: usize, rows: usize) -> String
 }
 
 fn insert_cases(tx: &Transaction<'_>, chunk: &[NewCase], rows: &[CaseRow]) -> Result<()> {
-    let sql = multi_insert("cases", CASE_COLUMNS, 22, rows.len());
+    let sql = multi_insert("cases", CASE_COLUMNS, 23, rows.len());
     let one: i64 = 1;
-    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 22);
+    let mut args: Vec<&dyn ToSql> = Vec::with_capacity(rows.len() * 23);
     for (new, r) in chunk.iter().zip(rows) {
         let (c, k) = (&new.case, &new.clock);
         args.extend_from_slice(&[
@@ -146,6 +149,7 @@ fn insert_cases(tx: &Transaction<'_>, chunk: &[NewCase], rows: &[CaseRow]) -> Re
             &r.body,
             &new.at,
             &new.at,
+            &r.applicant_name,
         ]);
     }
     tx.prepare_cached(&sql)?.execute(args.as_slice())?;

@@ -73,6 +73,8 @@ pub(super) fn list(c: &Connection, f: &CaseFilter) -> Result<Vec<CaseRecord>> {
         ("c.unit", &f.unit),
         ("c.intake_unit", &f.intake_unit),
         ("c.applicant_id", &f.applicant_id),
+        ("c.applicant_name", &f.applicant_name),
+        ("c.matter_code", &f.matter_code),
     ] {
         if let Some(v) = v {
             let p = bind(&mut args, Value::Text(v.clone()));

@@ -18,6 +18,7 @@ mod matter;
 mod mine;
 mod notices;
 mod ratings;
+mod search;
 mod supervise;
 mod track;
 mod window;
@@ -232,6 +233,7 @@ pub fn routes() -> Vec<Route> {
         (Method::GET, "/inbox", get(inbox::page)),
         (Method::GET, "/supervise", get(supervise::page)),
         (Method::GET, "/inspect", get(inspect::page)),
+        (Method::GET, "/search", get(search::page)),
     ]);
     all
 }

@@ -140,6 +140,8 @@ const GATES: &[(&str, &str, &str, Gate)] = &[
     // A signed-in user may post the form too; the empty one is refused (422).
     ("POST", "/register", "/register", Gate::Public),
     ("POST", "/logout", "/logout", Gate::SignedIn),
+    // 查找办件: staff search within their scope; an applicant is sent to /mine.
+    ("GET", "/search", "/search?q={A}", Gate::SignedIn),
     // One's own password: anyone signed in (the walk's empty form is refused).
     ("GET", "/password", "/password", Gate::SignedIn),
     ("POST", "/password", "/password", Gate::SignedIn),

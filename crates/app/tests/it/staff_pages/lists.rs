@@ -189,3 +189,46 @@ async fn an_inspector_lists_their_own_departments_cases_by_state() {
             .lacks(&[&c.overdue, &c.normal]);
     }
 }
+
+#[tokio::test]
+async fn staff_find_a_case_by_each_key_within_their_scope_only() {
+    for app in apps(d(9, 21)).await {
+        let c = cases(&app).await;
+        let b = app.backend;
+        let approver = app.login("approver.scjg").await;
+        let find = |s: &super::support::Session, q: &str| {
+            let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+            let s = s.clone();
+            let app = &app;
+            async move { app.get(&s, &format!("/search?q={q}")).await }
+        };
+        // By 受理编号 (any letter case), by the applicant's full name, by the
+        // credit code, by the matter's name.
+        find(&approver, &c.overdue.to_lowercase())
+            .await
+            .expect(StatusCode::OK, &["找到 1 件", &c.overdue])
+            .lacks(&[&c.warning]);
+        find(&approver, "丙餐饮有限公司")
+            .await
+            .expect(StatusCode::OK, &["找到 1 件", &c.warning]);
+        find(&approver, "91350100M000100Y43")
+            .await
+            .expect(StatusCode::OK, &["找到 4 件", &c.overdue, &c.paused])
+            .lacks(&["戊建筑有限公司"]);
+        find(&approver, "特种设备使用登记")
+            .await
+            .expect(StatusCode::OK, &["找到 2 件", &c.normal, &c.paused]);
+        // Outside the unit's part, nothing is found, as if it did not exist.
+        find(&approver, "戊建筑有限公司")
+            .await
+            .expect(StatusCode::OK, &["没有找到"]);
+        let supervisor = app.login("supervisor").await;
+        find(&supervisor, "戊建筑有限公司")
+            .await
+            .expect(StatusCode::OK, &["找到 1 件", "住房和城乡建设"]);
+        assert!(
+            find(&approver, "").await.text.contains("查找办件"),
+            "[{b}] the empty form"
+        );
+    }
+}
