@@ -84,12 +84,14 @@ pub fn allowed_in(state: CaseState) -> &'static [ActionKind] {
             K::NotAccept,
             K::Withdraw,
         ],
+        // 不予受理 is decided before acceptance, never after (行政许可法
+        // 第三十二条): once a 受理通知书 exists, a refusal is 不予许可, the
+        // head's decision with its reason.
         S::InReview => &[
             K::CompleteStep,
             K::Supplement,
             K::Suspend,
             K::Decide,
-            K::NotAccept,
             K::Withdraw,
             K::FlagOverdueSupplement,
         ],

@@ -906,3 +906,29 @@ fn the_clock_columns_follow_the_case() {
     assert_eq!(k.deadline, None);
     assert!(!k.concluded_late, "withdrawn on time");
 }
+
+#[test]
+fn an_accepted_case_is_never_not_accepted_only_refused_by_the_head() {
+    use domain::unit::{Role, UnitKind};
+    let mut r = Run::new(Channel::Window, "2026-03-02");
+    // Before acceptance the responsible department may decline (不予受理).
+    let decline = Action::NotAccept {
+        reason: "不属于本机关职权范围，请向市自然资源局申请".into(),
+    };
+    let approver = acting(Role::Approver, "zjj", UnitKind::Department);
+    assert_eq!(r.case.authorize(&decline, approver, &r.matter), Ok(()));
+    r.act(
+        "2026-03-02",
+        Action::Accept {
+            commitments: vec![],
+        },
+    );
+    // After the 受理通知书: no 不予受理 for anyone.
+    let err = r.try_do("2026-03-03", decline).unwrap_err();
+    assert_eq!(err.code(), domain::ErrorCode::IllegalTransition);
+    assert!(
+        !domain::case::offered(&r.case, Role::DepartmentHead, "zjj")
+            .contains(&domain::case::ActionKind::NotAccept),
+        "not offered either"
+    );
+}

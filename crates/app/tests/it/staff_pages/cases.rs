@@ -117,13 +117,11 @@ async fn head_decides_after_every_step(app: &StaffApp) {
     let page = app.get(&head, &path).await;
     page.expect(
         StatusCode::OK,
-        &[
-            "value=\"complete_step\"",
-            "value=\"suspend\"",
-            "value=\"not_accept\"",
-        ],
+        &["value=\"complete_step\"", "value=\"suspend\""],
     )
-    .lacks(&["value=\"decide\"", ">准予</button>"]);
+    // Accepted: a refusal now is the head's 不予许可 (once every step is
+    // done), never 不予受理.
+    .lacks(&["value=\"decide\"", ">准予</button>", "value=\"not_accept\""]);
     let version = page.field("version");
 
     // htmx: the panel comes back alone, now offering the decision.
