@@ -77,9 +77,14 @@ async fn a_call_goes_round_the_loop_through_the_pages() {
                     "派单",
                     "未派单",
                     "于晓慧（",
+                    // The lead unit is chosen, never preselected; co-units
+                    // are ticked in a list the agent can filter.
+                    "<option value=\"\" selected disabled>请选择主办单位</option>",
+                    "type=\"checkbox\" name=\"co_units\" value=\"scjg\"",
+                    "输入单位名称筛选",
                 ],
             )
-            .lacks(&["hotline（"]);
+            .lacks(&["hotline（", "multiple size"]);
         // The same caller again: the hint names the first ticket.
         let dup = register(&app, &hotline, "还是工资的事").await;
         app.get(&hotline, &format!("/hotline/{dup}"))
