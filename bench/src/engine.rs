@@ -39,7 +39,9 @@ pub struct Cast {
     pub head: Actor,
 }
 
-/// Picks a one-step matter whose unit has an approver and a head among the users.
+/// Picks a one-step matter that citizens may apply for (the harness's
+/// applicants are people) whose unit has an approver and a head among the
+/// users.
 pub async fn cast(svc: &Services) -> anyhow::Result<Cast> {
     let users = svc.store.users().await?;
     let user = |unit: &str, role: &str| {
@@ -53,7 +55,7 @@ pub async fn cast(svc: &Services) -> anyhow::Result<Cast> {
     };
     let matters = svc.store.matters().await?;
     for m in matters.iter().map(|v| &v.matter) {
-        if !m.steps.is_empty() {
+        if !m.steps.is_empty() || !m.admits(false) {
             continue;
         }
         if let (Some(approver), Some(head), Some(clerk)) = (
