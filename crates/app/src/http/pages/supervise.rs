@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
-use domain::case::SlaStatus;
+use domain::case::{CaseState, SlaStatus};
 use domain::unit::{Role, UnitKind};
 use store::{CaseFilter, SlaCounts};
 
@@ -31,6 +31,8 @@ struct SupervisePage {
     overdue: Vec<CaseRow>,
     counts: Vec<CountRow>,
     total: SlaCounts,
+    /// Running cases held by a unit with nobody to review or decide.
+    stalled: Vec<CaseRow>,
     show_unit: bool,
 }
 
@@ -55,6 +57,10 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Response {
         Ok(c) => c,
         Err(e) => return service_error_page(&e),
     };
+    let stalled = match stalled(s, &names).await {
+        Ok(v) => v,
+        Err(e) => return service_error_page(&e),
+    };
     let rows = |v: Vec<crate::service::CaseView>| -> Vec<CaseRow> {
         v.iter().map(|c| CaseRow::of(c, &names, None)).collect()
     };
@@ -64,8 +70,37 @@ pub async fn page(State(state): State<AppState>, user: PageUser) -> Response {
         overdue: rows(overdue),
         counts,
         total,
+        stalled: rows(stalled),
         show_unit: true,
     })
+}
+
+/// Cases in review, suspended or waiting to be issued that a unit holds with nobody to
+/// act on them (no approver or head): they would wait for ever.
+async fn stalled(
+    s: &Services,
+    names: &crate::service::Names,
+) -> Result<Vec<crate::service::CaseView>, ServiceError> {
+    let mut out = Vec::new();
+    for state in [
+        CaseState::InReview,
+        CaseState::Suspended,
+        CaseState::Approved,
+    ] {
+        let cases = s
+            .list(CaseFilter {
+                state: Some(state),
+                limit: Some(500),
+                ..CaseFilter::default()
+            })
+            .await?;
+        out.extend(
+            cases
+                .into_iter()
+                .filter(|v| v.record.case.holders().iter().any(|u| !names.staffed(u))),
+        );
+    }
+    Ok(out)
 }
 
 async fn by_sla(

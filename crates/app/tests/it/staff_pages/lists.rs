@@ -232,3 +232,31 @@ async fn staff_find_a_case_by_each_key_within_their_scope_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_supervisor_sees_the_cases_nobody_can_act_on() {
+    for app in apps(d(9, 21)).await {
+        let c = cases(&app).await;
+        let supervisor = app.login("supervisor").await;
+        app.get(&supervisor, "/supervise")
+            .await
+            .expect(StatusCode::OK, &["超期办件"])
+            .lacks(&["无人办理的办件"]);
+        // 市场监管局 loses everyone who reviews or decides.
+        for (username, name) in [("approver.scjg", "周振华"), ("head.scjg", "林国栋")] {
+            app.add_user(username, name, "scjg", domain::unit::Role::Inspector)
+                .await;
+        }
+        app.state.services.forget_directory();
+        app.get(&supervisor, "/supervise").await.expect(
+            StatusCode::OK,
+            &[
+                "无人办理的办件（4）",
+                &c.overdue,
+                &c.warning,
+                &c.normal,
+                &c.paused,
+            ],
+        );
+    }
+}
