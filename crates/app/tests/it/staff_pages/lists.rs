@@ -260,3 +260,56 @@ async fn the_supervisor_sees_the_cases_nobody_can_act_on() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_inbox_filters_by_what_i_may_do_state_time_limit_and_matter() {
+    for app in apps(d(9, 21)).await {
+        let c = cases(&app).await;
+        let approver = app.login("approver.scjg").await;
+        // 待我审查: the cases with a step of ours open (not the paused one).
+        app.get(&approver, "/inbox?view=mine")
+            .await
+            .expect(
+                StatusCode::OK,
+                &["待我审查", "共 3 件", &c.overdue, &c.warning, &c.normal],
+            )
+            .lacks(&[&c.paused]);
+        app.get(&approver, "/inbox?sla=overdue")
+            .await
+            .expect(StatusCode::OK, &["共 1 件", &c.overdue])
+            .lacks(&[&c.warning]);
+        app.get(&approver, "/inbox?matter=QX-SCJG-009")
+            .await
+            .expect(StatusCode::OK, &["共 2 件", &c.normal, &c.paused])
+            .lacks(&[&c.overdue]);
+        app.get(&approver, "/inbox?state=suspended")
+            .await
+            .expect(StatusCode::OK, &["共 1 件", &c.paused]);
+        // The head's 待我决定 holds a case once its steps are done.
+        let head = app.login("head.scjg").await;
+        app.get(&head, "/inbox?view=mine")
+            .await
+            .expect(StatusCode::OK, &["待我决定", "共 0 件"]);
+        let id = app
+            .state
+            .services
+            .store
+            .case_by_receipt(&c.warning)
+            .await
+            .unwrap()
+            .id;
+        let scjg = Actor {
+            username: "approver.scjg".into(),
+            unit: "scjg".into(),
+        };
+        let done = Action::CompleteStep {
+            step: 0,
+            opinion: "符合条件".into(),
+        };
+        app.state.services.act(&scjg, id, None, done).await.unwrap();
+        app.get(&head, "/inbox?view=mine")
+            .await
+            .expect(StatusCode::OK, &["共 1 件", &c.warning])
+            .lacks(&[&c.overdue]);
+    }
+}
