@@ -6,4 +6,5 @@
 
 pub mod form;
 pub mod materials;
+pub mod paging;
 pub mod rows;

@@ -11,6 +11,7 @@ use domain::case::{ActionKind, CaseState, SlaStatus, offered};
 use domain::unit::Role;
 use serde::Deserialize;
 
+use super::common::paging::{page_link, paged};
 use super::common::rows::{CaseRow, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
@@ -84,22 +85,6 @@ impl InboxQuery {
             && (self.sla.is_empty() || sla == self.sla)
             && (self.matter.is_empty() || case.matter.as_str() == self.matter)
     }
-
-    /// This query on another page.
-    fn page_link(&self, page: usize) -> String {
-        let pairs = [
-            ("view", self.view.as_str()),
-            ("state", self.state.as_str()),
-            ("sla", self.sla.as_str()),
-            ("matter", self.matter.as_str()),
-        ];
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
-            q.append_pair(k, v);
-        }
-        q.append_pair("page", &page.to_string());
-        format!("/inbox?{}", q.finish())
-    }
 }
 
 /// GET /inbox: the user's unit's inbox.
@@ -127,13 +112,16 @@ pub async fn page(
     matters.sort();
     matters.dedup();
     let kept: Vec<&CaseView> = cases.iter().filter(|v| f.keeps(v, &user)).collect();
-    let total = kept.len();
-    let pages = total.div_ceil(PAGE).max(1);
-    let page = f.page.unwrap_or(1).clamp(1, pages);
-    let rows = kept
+    let pairs = [
+        ("view", f.view.as_str()),
+        ("state", f.state.as_str()),
+        ("sla", f.sla.as_str()),
+        ("matter", f.matter.as_str()),
+    ];
+    let p = paged(kept, f.page, PAGE, |n| page_link("/inbox", &pairs, n));
+    let rows = p
+        .rows
         .iter()
-        .skip((page - 1) * PAGE)
-        .take(PAGE)
         .map(|v| CaseRow::of(v, &names, Some(&user.unit)))
         .collect();
     render(&InboxPage {
@@ -155,9 +143,9 @@ pub async fn page(
         .map(|s| (s.as_str(), s.label_zh()))
         .collect(),
         matters,
-        total,
-        prev: (page > 1).then(|| f.page_link(page - 1)),
-        next: (page < pages).then(|| f.page_link(page + 1)),
+        total: p.total,
+        prev: p.prev,
+        next: p.next,
         f,
     })
 }

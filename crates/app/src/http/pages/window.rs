@@ -17,10 +17,12 @@ use serde::Deserialize;
 use store::CaseFilter;
 
 use super::case_page::{load_case, notices};
+use super::common::paging::{page_link, paged};
 use super::common::rows::{ClockView, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
 use crate::http::session::PageUser;
+use crate::service::shanghai_today;
 
 /// The units of a matter's steps (and its responsible unit, which decides)
 /// with nobody to review or decide: a case taken in would wait for them.
@@ -124,20 +126,66 @@ struct VisitsPage {
     chrome: Chrome,
     unit_name: String,
     rows: Vec<VisitRow>,
+    f: VisitsQuery,
+    outcomes: Vec<(&'static str, &'static str)>,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
 }
 
-/// GET /window/visits: the clerk's hall's visits, newest first.
-pub async fn visits(State(state): State<AppState>, user: PageUser) -> Response {
+/// The visit register's filters.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct VisitsQuery {
+    /// A day, YYYY-MM-DD.
+    #[serde(default)]
+    day: String,
+    /// An outcome's code.
+    #[serde(default)]
+    outcome: String,
+    /// `1`: only the visits this clerk served.
+    #[serde(default)]
+    mine: String,
+    /// The page, from 1.
+    #[serde(default)]
+    page: Option<usize>,
+}
+
+/// The most recent visits of a hall the register reads and filters.
+const VISITS_READ: u32 = 2000;
+
+/// GET /window/visits: the clerk's hall's visits, newest first, filtered by
+/// day, outcome and clerk, 50 to a page.
+pub async fn visits(
+    State(state): State<AppState>,
+    user: PageUser,
+    Query(f): Query<VisitsQuery>,
+) -> Response {
     if let Some(r) = require_clerk(&user) {
         return r;
     }
     let s = &state.services;
-    let (visits, names) = match (s.store.visits(&user.unit, 500).await, s.names().await) {
+    let (visits, names) = match (
+        s.store.visits(&user.unit, VISITS_READ).await,
+        s.names().await,
+    ) {
         (Ok(v), Ok(n)) => (v, n),
         (Err(e), _) => return service_error_page(&e.into()),
         (_, Err(e)) => return service_error_page(&e),
     };
-    let rows = visits
+    let kept: Vec<_> = visits
+        .into_iter()
+        .filter(|v| f.day.is_empty() || shanghai_today(v.at).to_string() == f.day)
+        .filter(|v| f.outcome.is_empty() || v.outcome == f.outcome)
+        .filter(|v| f.mine.is_empty() || v.clerk == user.username)
+        .collect();
+    let pairs = [
+        ("day", f.day.as_str()),
+        ("outcome", f.outcome.as_str()),
+        ("mine", f.mine.as_str()),
+    ];
+    let p = paged(kept, f.page, 50, |n| page_link("/window/visits", &pairs, n));
+    let rows = p
+        .rows
         .iter()
         .map(|v| VisitRow {
             at: local_minute(v.at),
@@ -152,6 +200,19 @@ pub async fn visits(State(state): State<AppState>, user: PageUser) -> Response {
         chrome: Chrome::for_user(&user),
         unit_name: user.unit_name.clone(),
         rows,
+        outcomes: [
+            "accept",
+            "accept_with_deficiency",
+            "notify_once",
+            "consultation",
+        ]
+        .into_iter()
+        .map(|o| (o, visit_outcome_label(o)))
+        .collect(),
+        total: p.total,
+        prev: p.prev,
+        next: p.next,
+        f,
     })
 }
 

@@ -198,6 +198,23 @@ async fn deficiency_intake(app: &StaffApp) {
             ],
         )
         .lacks(&[CREDIT_CODE]);
+    // The register filters by day, outcome and clerk.
+    app.get(
+        &clerk,
+        "/window/visits?day=2026-09-28&outcome=accept_with_deficiency&mine=1",
+    )
+    .await
+    .expect(StatusCode::OK, &["共 1 条", &format!("/cases/{id}")]);
+    app.get(&clerk, "/window/visits?outcome=notify_once")
+        .await
+        .expect(StatusCode::OK, &["共 0 条", "暂无符合条件的来访记录"]);
+    app.get(&clerk, "/window/visits?day=2026-09-27")
+        .await
+        .expect(StatusCode::OK, &["共 0 条"]);
+    let zhao = app.login("clerk.zhao").await;
+    app.get(&zhao, "/window/visits?mine=1")
+        .await
+        .expect(StatusCode::OK, &["共 0 条"]);
 }
 
 #[tokio::test]
