@@ -114,9 +114,16 @@ pub struct Suspension {
 /// Why an arrangement could not be loaded. Messages are for people, in Chinese.
 #[derive(Debug, thiserror::Error)]
 pub enum CalendarError {
-    /// The file is not TOML of the expected shape.
-    #[error("日历文件格式错误：{0}")]
-    Parse(#[from] toml::de::Error),
+    /// The file is not TOML of the expected shape: where, and what is wrong.
+    #[error("日历文件格式错误：第 {line} 行第 {column} 列附近{what}")]
+    Parse {
+        /// The line, from 1.
+        line: usize,
+        /// The column, from 1.
+        column: usize,
+        /// What is wrong there, in Chinese.
+        what: String,
+    },
     /// The year is outside 1900–2200.
     #[error("{year}年超出可接受的范围（1900–2200年）")]
     YearOutOfRange {
@@ -211,9 +218,35 @@ struct RawHoliday {
     notice: String,
 }
 
+/// A TOML error as a person reads it: the line and column, and what is wrong
+/// in Chinese (the field's name is kept; the parser's English is not).
+fn parse_error(e: &toml::de::Error, text: &str) -> CalendarError {
+    let at = e.span().map_or(0, |s| s.start.min(text.len()));
+    let before = text.get(..at).unwrap_or_default();
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    let message = e.message();
+    let named = |marker: &str| {
+        message
+            .split_once(marker)
+            .and_then(|(_, rest)| rest.split('`').next())
+            .map(str::to_owned)
+    };
+    let what = if let Some(f) = named("missing field `") {
+        format!("缺少必填项“{f}”")
+    } else if let Some(f) = named("unknown field `") {
+        format!("有不认识的项“{f}”（请检查拼写）")
+    } else if message.contains("invalid type") {
+        "有一项的类型不对（日期写成 2026-01-04，不加引号；名称和说明要加英文双引号）".to_owned()
+    } else {
+        "的写法有误（请检查等号、英文双引号和方括号是否成对）".to_owned()
+    };
+    CalendarError::Parse { line, column, what }
+}
+
 /// Reads arrangements in the file format above and checks each one.
 pub fn parse_arrangements(toml_text: &str) -> Result<Vec<YearArrangement>, CalendarError> {
-    let raw: RawFile = toml::from_str(toml_text)?;
+    let raw: RawFile = toml::from_str(toml_text).map_err(|e| parse_error(&e, toml_text))?;
     let mut out: Vec<YearArrangement> = Vec::with_capacity(raw.years.len());
     for y in raw.years {
         let year = y.year;

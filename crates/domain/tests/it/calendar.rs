@@ -299,10 +299,21 @@ fn bad_arrangements_are_refused_in_chinese() {
     assert_eq!(err.to_string(), "2030年的安排在文件中出现了不止一次");
     let err = one_year("makeup_workday = [2026-01-04]").unwrap_err();
     assert!(
-        matches!(err, CalendarError::Parse(_)),
+        matches!(err, CalendarError::Parse { .. }),
         "unknown keys are typos"
     );
-    assert!(err.to_string().starts_with("日历文件格式错误"));
+    let said = err.to_string();
+    assert!(said.starts_with("日历文件格式错误：第 "), "{said}");
+    assert!(said.contains("不认识的项“makeup_workday”"), "{said}");
+    // The parser's own English never reaches the person.
+    let broken = parse_arrangements("[[years]]\nyear = \n")
+        .unwrap_err()
+        .to_string();
+    assert!(broken.contains("第 2 行"), "{broken}");
+    assert!(
+        !broken.contains("expected") && !broken.contains("TOML"),
+        "{broken}"
+    );
     assert!(parse_arrangements("").unwrap().is_empty());
 }
 
