@@ -7,7 +7,6 @@
 mod actions;
 mod panel;
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -25,6 +24,7 @@ use super::common::materials;
 use super::common::rows::{Refused, describe, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::{CaseView, ServiceError};
 

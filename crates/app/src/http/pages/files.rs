@@ -3,7 +3,6 @@
 //! it). Who may open a file is who may see its case; outside that scope a
 //! file is not found, as one that does not exist.
 
-use crate::http::extract::PagePath;
 use axum::extract::State;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
@@ -12,6 +11,7 @@ use store::Attachment;
 
 use super::common::rows::refusal_page;
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::uploads::FileKind;
 

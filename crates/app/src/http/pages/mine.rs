@@ -6,7 +6,6 @@
 //! are found: the store applies the applicant's scope, and any other case
 //! is "not found", exactly like one that does not exist.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::extract::{Multipart, Query, State};
 use axum::http::StatusCode;
@@ -21,6 +20,7 @@ use super::common::materials::{self, MaterialItem};
 use super::track::{CaseSummary, Found, summary};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::uploads::{self, RULES_ZH};
 use crate::service::{CaseView, ServiceError};

@@ -2,7 +2,6 @@
 //! 受理通知书, 一次性告知书 and 容缺受理承诺书. The page prints without the
 //! site's header and navigation; every date on it is the case's own.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -13,6 +12,7 @@ use super::case_page::load_case;
 use super::common::rows::{ClockView, service_error_page};
 use super::{Chrome, error_page, render};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::{CaseView, ServiceError, shanghai_today};
 

@@ -6,7 +6,6 @@ pub mod intake;
 pub mod outcome;
 pub mod review;
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -21,6 +20,7 @@ use super::common::paging::{page_link, paged};
 use super::common::rows::{ClockView, service_error_page};
 use super::{Chrome, render};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::shanghai_today;
 

@@ -4,7 +4,6 @@
 //! Saving goes through `Store::put_matter`, which refuses with every
 //! problem; each is shown next to its field or material row.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Path, State};
@@ -24,6 +23,7 @@ use super::matter_view::{MatterFacts, StepFacts, steps, unit_name};
 use super::units::{UnitRow, tree};
 use super::{CATALOG, Flash, store_error_page, sub_nav};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::{Chrome, NavLink, error_page, render};
 use crate::http::session::PageUser;
 

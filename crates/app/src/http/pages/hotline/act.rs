@@ -3,7 +3,6 @@
 //! said in Chinese; whether it is allowed is the domain's to say. A refusal
 //! shows the ticket page again with the reason and changes nothing.
 
-use crate::http::extract::PagePath;
 use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,6 +13,7 @@ use domain::hotline::TicketAction;
 use super::ticket::build;
 use super::{HOTLINE_ROLES, ticket_error_page, ticket_refusal};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::common::form::FormData;
 use crate::http::pages::render;
 use crate::http::session::PageUser;

@@ -2,7 +2,6 @@
 //! and clock, send-backs, extensions, the reply and callback, the timeline,
 //! duplicate candidates while it is new, and the forms the user may use now.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -16,6 +15,7 @@ use serde::Deserialize;
 use super::list::Row;
 use super::{HOTLINE_ROLES, clock_badge, ticket_error_page};
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::{Chrome, render};
 use crate::http::session::PageUser;
 use crate::service::hotline::TicketView;

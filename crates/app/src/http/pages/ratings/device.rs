@@ -4,7 +4,6 @@
 //! yet rated, newest first (the one at the counter on top), not the hall's
 //! backlog; each visit is rated once, and only at its own hall.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -17,6 +16,7 @@ use store::RatedThing;
 
 use super::failure;
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::common::form::FormData;
 use crate::http::pages::common::rows::describe;
 use crate::http::pages::{Chrome, render};

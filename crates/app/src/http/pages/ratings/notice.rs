@@ -2,7 +2,6 @@
 //! concluded case, with the QR code of its rating link. Printing it makes
 //! the case's rating token (once; every reprint shows the same link).
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -14,6 +13,7 @@ use qrcode::render::svg;
 
 use super::failure;
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::case_page::load_case;
 use crate::http::pages::notices::NoticeHead;
 use crate::http::pages::{Chrome, render};

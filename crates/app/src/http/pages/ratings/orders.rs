@@ -4,7 +4,6 @@
 //! exist), the supervisor sees every unit's. Each order shows the 差评 that
 //! opened it and only the actions the domain allows this role in its state.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -15,6 +14,7 @@ use domain::unit::Role;
 
 use super::failure;
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::pages::common::form::FormData;
 use crate::http::pages::common::rows::Names;
 use crate::http::pages::{Chrome, render};

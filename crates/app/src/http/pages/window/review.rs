@@ -2,7 +2,6 @@
 //! like a window intake (受理, 容缺受理 or 一次性告知) through `Services::act`
 //! with the version the page was read at.
 
-use crate::http::extract::PagePath;
 use askama::Template;
 use axum::Form;
 use axum::extract::State;
@@ -19,6 +18,7 @@ use super::super::{Chrome, render};
 use super::outcome::{OutcomeView, intake_action};
 use super::require_clerk;
 use crate::http::AppState;
+use crate::http::extract::PagePath;
 use crate::http::session::PageUser;
 use crate::service::CaseView;
 
