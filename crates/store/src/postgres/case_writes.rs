@@ -7,7 +7,7 @@ use super::cases::load_case;
 use super::*;
 use crate::cases::EventRow;
 use crate::sql::{Json, Pg, cases as shared};
-use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError, Visit};
+use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError};
 use chrono::{NaiveDate, SubsecRound};
 use deadpool_postgres::{GenericClient, Transaction};
 use domain::case::Case;
@@ -95,7 +95,7 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     )
     .await?
     .try_get(0)?;
-    let payload = serde_json::json!({ "matter": case.matter, "version": case.matter_version, "channel": case.channel });
+    let payload = shared::opening_payload(case);
     let row = EventRow {
         action: "open",
         payload: &payload,
@@ -107,38 +107,7 @@ pub(super) async fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseR
     };
     add_event(tx, id, &row).await?;
     set_holders(tx, id, case, k.deadline).await?;
-    if let Some(key) = &new.idempotency_key {
-        tx.execute(
-            "INSERT INTO idempotency_keys (username, key, case_id, created_at) VALUES ($1, $2, $3, $4)",
-            &[&new.actor.username, key, &id, &new.at],
-        )
-        .await?;
-    }
-    if let Some(outcome) = &new.visit_outcome {
-        let visit = Visit {
-            at: new.at,
-            unit: new.intake_unit.clone(),
-            clerk: new.actor.username.clone(),
-            applicant_id: case.applicant.identifier().to_owned(),
-            matter_code: case.matter.to_string(),
-            case_id: Some(id),
-            outcome: outcome.clone(),
-        };
-        shared::record_visit(&Pg(tx), &visit).await?;
-    }
-    append_audit(
-        tx,
-        &entry(
-            &new.actor,
-            "case",
-            &receipt,
-            "open",
-            None,
-            Some(stored_body),
-        ),
-        new.at,
-    )
-    .await?;
+    shared::record_opening(&Pg(tx), new, id, &receipt, stored_body).await?;
     Ok((load_case(tx, id, false).await?, true))
 }
 

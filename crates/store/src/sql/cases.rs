@@ -8,7 +8,7 @@ use super::audit::append;
 use super::{Cells, Db, Json, Param, first};
 use crate::audit::entry;
 use crate::{
-    Actor, BrokenCommitment, CaseEvent, CaseRecord, CaseUpdate, ClockIndex, Result, Visit,
+    Actor, BrokenCommitment, CaseEvent, CaseRecord, CaseUpdate, ClockIndex, NewCase, Result, Visit,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::case::{Case, Effect};
@@ -55,6 +55,44 @@ pub(crate) async fn events(db: &impl Db, id: i64) -> Result<Vec<CaseEvent>> {
         },
     )
     .await
+}
+
+/// The timeline payload of a case's opening.
+pub(crate) fn opening_payload(case: &Case) -> serde_json::Value {
+    serde_json::json!({ "matter": case.matter, "version": case.matter_version, "channel": case.channel })
+}
+
+/// What a new case leaves besides its row, timeline entry and holders: the
+/// create's idempotency key, the window visit it came from, and its audit
+/// record (`body`: the case as stored).
+pub(crate) async fn record_opening(
+    db: &impl Db,
+    new: &NewCase,
+    id: i64,
+    receipt: &str,
+    body: String,
+) -> Result<()> {
+    if let Some(key) = &new.idempotency_key {
+        db.exec(
+            "INSERT INTO idempotency_keys (username, key, case_id, created_at) VALUES ($1, $2, $3, $4)",
+            &[&new.actor.username, key, &id, &new.at],
+        )
+        .await?;
+    }
+    if let Some(outcome) = &new.visit_outcome {
+        let visit = Visit {
+            at: new.at,
+            unit: new.intake_unit.clone(),
+            clerk: new.actor.username.clone(),
+            applicant_id: new.case.applicant.identifier().to_owned(),
+            matter_code: new.case.matter.to_string(),
+            case_id: Some(id),
+            outcome: outcome.clone(),
+        };
+        record_visit(db, &visit).await?;
+    }
+    let audit = entry(&new.actor, "case", receipt, "open", None, Some(body));
+    append(db, &audit, new.at).await
 }
 
 /// Cases whose 容缺 materials were owed before `today`.

@@ -8,7 +8,7 @@ use super::engine::exec;
 use super::*;
 use crate::cases::EventRow;
 use crate::sql::{Json, Lite, cases as shared, now};
-use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError, Visit};
+use crate::{CaseRecord, CaseUpdate, NewCase, Result, StoreError};
 use chrono::NaiveDate;
 use domain::case::Case;
 use rusqlite::{OptionalExtension, Transaction, params};
@@ -48,7 +48,7 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
             case.applicant.name()
         ],
     )?;
-    let payload = serde_json::json!({ "matter": case.matter, "version": case.matter_version, "channel": case.channel });
+    let payload = shared::opening_payload(case);
     let row = EventRow {
         action: "open",
         payload: &payload,
@@ -60,30 +60,7 @@ pub(super) fn create(tx: &Transaction<'_>, new: &NewCase) -> Result<(CaseRecord,
     };
     add_event(tx, id, &row)?;
     set_holders(tx, id, case, k.deadline, true)?;
-    if let Some(key) = &new.idempotency_key {
-        exec(
-            tx,
-            "INSERT INTO idempotency_keys (username, key, case_id, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![new.actor.username, key, id, new.at],
-        )?;
-    }
-    if let Some(outcome) = &new.visit_outcome {
-        let visit = Visit {
-            at: new.at,
-            unit: new.intake_unit.clone(),
-            clerk: new.actor.username.clone(),
-            applicant_id: case.applicant.identifier().to_owned(),
-            matter_code: case.matter.to_string(),
-            case_id: Some(id),
-            outcome: outcome.clone(),
-        };
-        now(shared::record_visit(&Lite(tx), &visit))?;
-    }
-    append_audit(
-        tx,
-        &entry(&new.actor, "case", &receipt, "open", None, Some(body)),
-        new.at,
-    )?;
+    now(shared::record_opening(&Lite(tx), new, id, &receipt, body))?;
     // The row as just written, without reading it back.
     let record = CaseRecord {
         id,
