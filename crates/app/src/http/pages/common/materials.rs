@@ -112,14 +112,25 @@ pub async fn of_case(
     base: &str,
 ) -> Result<Vec<MaterialItem>, ServiceError> {
     let case = &view.record.case;
-    let s = &state.services;
-    let matter = s
+    let matter = state
+        .services
         .store
         .matter(&case.matter, Some(case.matter_version))
         .await?;
+    of_case_matter(state, view, &matter.matter, base).await
+}
+
+/// [`of_case`] for a page that has already read the case's matter.
+pub async fn of_case_matter(
+    state: &AppState,
+    view: &CaseView,
+    matter: &Matter,
+    base: &str,
+) -> Result<Vec<MaterialItem>, ServiceError> {
+    let s = &state.services;
     let files = s.store.attachments(view.record.id).await?;
     let names = s.names().await?;
-    Ok(checklist(&matter.matter, case, &files, &names, base))
+    Ok(checklist(matter, &view.record.case, &files, &names, base))
 }
 
 /// Where one material stands: its status, badge class and note.

@@ -96,11 +96,11 @@ async fn page(
         Err(e) => return service_error_page(&e.into()),
     };
     let (o, _) = OutcomeView::for_clerk(&m, f, s, user);
-    let materials =
-        match materials::of_case(state, view, &format!("/cases/{}", view.record.id)).await {
-            Ok(m) => m,
-            Err(e) => return service_error_page(&e),
-        };
+    let base = format!("/cases/{}", view.record.id);
+    let materials = match materials::of_case_matter(state, view, &m.matter, &base).await {
+        Ok(m) => m,
+        Err(e) => return service_error_page(&e),
+    };
     render(&ReviewPage {
         chrome: Chrome::for_user(user),
         csrf: user.csrf.clone(),
